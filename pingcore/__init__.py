@@ -1,0 +1,45 @@
+"""pingcore: Pingback and Webmention, client and server, safe by default."""
+
+from ._version import __version__
+from .errors import (
+    AccessDenied,
+    BadStatus,
+    BlockedAddress,
+    BlockedURL,
+    ConnectionFailed,
+    DuplicatePing,
+    FetchError,
+    FetchTimeout,
+    NoEndpoint,
+    PingbackError,
+    RateLimited,
+    ResponseTooLarge,
+    SourceHasNoLink,
+    SourceNotFound,
+    TargetNotFound,
+    TooManyRedirects,
+    UnpingableTarget,
+    UpstreamError,
+)
+
+__all__ = [
+    "AccessDenied",
+    "BadStatus",
+    "BlockedAddress",
+    "BlockedURL",
+    "ConnectionFailed",
+    "DuplicatePing",
+    "FetchError",
+    "FetchTimeout",
+    "NoEndpoint",
+    "PingbackError",
+    "RateLimited",
+    "ResponseTooLarge",
+    "SourceHasNoLink",
+    "SourceNotFound",
+    "TargetNotFound",
+    "TooManyRedirects",
+    "UnpingableTarget",
+    "UpstreamError",
+    "__version__",
+]

@@ -1,0 +1,128 @@
+"""URL rules shared by the whole package: normalising, resolving, comparing.
+
+Two URLs name the same page for pingcore when their normal forms are equal.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
+
+__all__ = [
+    "MAX_URL_LENGTH",
+    "is_http_url",
+    "is_within",
+    "normalize_url",
+    "page_url",
+    "resolve_href",
+]
+
+MAX_URL_LENGTH = 2048
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+# Characters a browser would percent-encode before sending a URL.
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\U0010ffff\"<>\\^`{|}]")
+# HTML parsers strip these from the ends of an href; so does the URL standard.
+_STRIP = "\t\n\f\r \x00"
+
+
+def _fix_percent(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else "%" + match.group(1).upper()
+
+
+def _quote_unsafe(text: str) -> str:
+    return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+
+
+def _normal_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    if host and not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass
+    return host
+
+
+def _split(url: str) -> SplitResult | None:
+    try:
+        parts = urlsplit(url.strip(_STRIP))
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        return None
+    return parts
+
+
+def is_http_url(url: object) -> bool:
+    """True for an absolute http(s) URL with a host, of sane length."""
+    if not isinstance(url, str) or not url or len(url) > MAX_URL_LENGTH:
+        return False
+    parts = _split(url)
+    return parts is not None and parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
+
+
+def normalize_url(url: str, *, keep_fragment: bool = False) -> str:
+    """The normal form of an http(s) URL, for comparing two URLs.
+
+    Lower-cases scheme and host, drops the default port and an empty path's
+    missing slash, upper-cases percent escapes and decodes the unreserved ones,
+    percent-encodes what a browser would, reads a stray ``&amp;`` as ``&`` and
+    drops the fragment unless asked to keep it. Other URLs come back stripped.
+    """
+    url = url.strip(_STRIP).replace("&amp;", "&")
+    parts = _split(url)
+    if parts is None or parts.scheme.lower() not in _DEFAULT_PORTS:
+        return url
+    scheme = parts.scheme.lower()
+    host = _normal_host(parts.hostname or "")
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        netloc = f"{userinfo}@{netloc}"
+    path = _PERCENT.sub(_fix_percent, _quote_unsafe(parts.path)) or "/"
+    query = _PERCENT.sub(_fix_percent, _quote_unsafe(parts.query))
+    fragment = _quote_unsafe(parts.fragment) if keep_fragment else ""
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def page_url(url: str) -> str:
+    """The URL without its fragment: two URLs differing only by ``#…`` are one page."""
+    return normalize_url(url)
+
+
+def resolve_href(href: str, base_url: str) -> str | None:
+    """Resolve an href against a base URL; None when the result is not http(s)."""
+    href = href.strip(_STRIP)
+    if not href:
+        return None
+    try:
+        absolute = urljoin(base_url, href)
+    except ValueError:
+        return None
+    return absolute if is_http_url(absolute) else None
+
+
+def is_within(url: str, root_url: str) -> bool:
+    """True when ``url`` lies under ``root_url`` (same host and port, path prefix).
+
+    http and https count as one site: a post on http://blog.example/ linking to
+    https://blog.example/about is not an external link.
+    """
+    a, b = _split(normalize_url(url)), _split(normalize_url(root_url))
+    if a is None or b is None:
+        return False
+    if _normal_host(a.hostname or "") != _normal_host(b.hostname or ""):
+        return False
+    a_port = a.port or _DEFAULT_PORTS.get(a.scheme, 0)
+    b_port = b.port or _DEFAULT_PORTS.get(b.scheme, 0)
+    if a_port != b_port and {a_port, b_port} != {80, 443}:
+        return False
+    root_path = b.path if b.path.endswith("/") else b.path + "/"
+    path = a.path if a.path.endswith("/") else a.path + "/"
+    return path.startswith(root_path)
