@@ -1,0 +1,103 @@
+"""The core's servers built for one request: hooks that resolve targets and send the signals.
+
+Everything site-specific the core needs is here; views.py only translates HTTP in and out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.http import Http404, HttpRequest
+
+from pingcore.errors import TargetNotFound
+from pingcore.ratelimit import RateLimiter
+from pingcore.server import PingbackServer, ReceivedPing, Target
+from pingcore.webmention import Queue, WebmentionReceiver
+
+from .conf import pingback_settings
+from .signals import deleted, received
+from .targets import SiteContext, resolve_target
+
+__all__ = ["author_name", "pingback_server", "webmention_receiver"]
+
+STORAGE_APP = "django_pingback.storage"
+
+
+def author_name(ping: ReceivedPing) -> str:
+    """The author the page names, else the source's host name: receivers always get a string.
+
+    A host name says who linked in the words a reader recognises (a site's
+    name), where the page title is often a whole headline.
+    """
+    return ping.author or (urlsplit(ping.source_url).hostname or "")
+
+
+def send_received(sender: HttpRequest | None, ping: ReceivedPing) -> None:
+    try:
+        received.send(
+            sender=sender,
+            source_url=ping.source_url,
+            target_url=ping.target_url,
+            view=ping.view,
+            args=tuple(ping.args),
+            kwargs=dict(ping.kwargs),
+            author=author_name(ping),
+            excerpt=ping.excerpt,
+            title=ping.title,
+            remote_addr=ping.remote_addr,
+            protocol=ping.protocol,
+        )
+    except Http404 as exc:
+        # get_object_or_404 in a receiver: the page the target names does not exist.
+        raise TargetNotFound() from exc
+
+
+def send_deleted(sender: HttpRequest | None, source_url: str, target: Target) -> None:
+    deleted.send(
+        sender=sender,
+        source_url=source_url,
+        target_url=target.url,
+        view=target.view,
+        args=tuple(target.args),
+        kwargs=dict(target.kwargs),
+        protocol="webmention",
+    )
+
+
+def stored_duplicate_check() -> Callable[[str, str], bool] | None:
+    """With the storage app installed, a stored pair is a duplicate found without a fetch."""
+    if not apps.is_installed(STORAGE_APP):
+        return None
+    from .storage.receivers import is_stored
+
+    return is_stored
+
+
+def pingback_server(request: HttpRequest) -> PingbackServer:
+    return PingbackServer(
+        partial(resolve_target, SiteContext.from_request(request)),
+        partial(send_received, request),
+        policy=pingback_settings.source_policy(),
+        is_duplicate=stored_duplicate_check(),
+        rate_limiter=pingback_settings.rate_limiter(),
+    )
+
+
+def webmention_receiver(
+    sender: HttpRequest | None,
+    site: SiteContext,
+    *,
+    queue: Queue | None = None,
+    rate_limiter: RateLimiter | None = None,
+) -> WebmentionReceiver:
+    return WebmentionReceiver(
+        partial(resolve_target, site),
+        partial(send_received, sender),
+        on_deleted=partial(send_deleted, sender),
+        policy=pingback_settings.source_policy(),
+        rate_limiter=rate_limiter if rate_limiter is not None else pingback_settings.rate_limiter(),
+        queue=queue,
+    )

@@ -1,0 +1,84 @@
+"""Telling visitors where the endpoints are: the X-Pingback and Link headers, and template helpers.
+
+``pingable`` marks a view; the extension's after-request hook adds the headers to its pages.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app, url_for
+from markupsafe import Markup
+
+__all__ = [
+    "PINGABLE_ATTRIBUTE",
+    "is_pingable",
+    "pingable",
+    "pingback_link",
+    "pingback_url",
+    "webmention_url",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PINGABLE_ATTRIBUTE = "pingback_pingable"
+XMLRPC_ENDPOINT = "pingback.xmlrpc"
+WEBMENTION_ENDPOINT = "pingback.webmention"
+
+
+def pingable(view: F) -> F:
+    """Mark a view whose pages advertise the endpoints in their response headers.
+
+    The view is returned as it is (only marked), so a receiver's ``view is
+    show_post`` still holds. Put it below ``@app.route`` or above it: either works.
+    """
+    try:
+        setattr(view, PINGABLE_ATTRIBUTE, True)
+    except AttributeError:  # a bound method or a builtin takes no attributes
+        original = view
+
+        @functools.wraps(original)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return original(*args, **kwargs)
+
+        setattr(wrapper, PINGABLE_ATTRIBUTE, True)
+        return wrapper  # type: ignore[return-value]
+    return view
+
+
+def is_pingable(view: object) -> bool:
+    return bool(getattr(view, PINGABLE_ATTRIBUTE, False))
+
+
+def webmention_enabled() -> bool:
+    return current_app.extensions["pingback"].webmention is not None
+
+
+def pingback_url() -> str:
+    """The absolute URL of this app's Pingback (XML-RPC) endpoint."""
+    return url_for(XMLRPC_ENDPOINT, _external=True)
+
+
+def webmention_url() -> str:
+    """The absolute URL of this app's Webmention endpoint (with PINGBACK_WEBMENTION on)."""
+    if not webmention_enabled():
+        raise RuntimeError("Webmention is off for this app: set PINGBACK_WEBMENTION = True.")
+    return url_for(WEBMENTION_ENDPOINT, _external=True)
+
+
+def pingback_link() -> Markup:
+    """The ``<link>`` elements for a page's ``<head>``: Pingback, and Webmention when on."""
+    links = [Markup('<link rel="pingback" href="{}">').format(pingback_url())]
+    if webmention_enabled():
+        links.append(Markup('<link rel="webmention" href="{}">').format(webmention_url()))
+    return Markup("\n").join(links)
+
+
+def advertising_headers() -> list[tuple[str, str]]:
+    """The headers that advertise the endpoints on a page's response."""
+    headers = [("X-Pingback", pingback_url())]
+    if webmention_enabled():
+        headers.append(("Link", f'<{webmention_url()}>; rel="webmention"'))
+    return headers

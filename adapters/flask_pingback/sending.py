@@ -1,0 +1,85 @@
+"""Pinging a post's links after it is published, off the request: a job and its runner.
+
+A ``PingJob`` is plain data that pings when called, so a thread or a task queue can run it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from pingcore.client import PingResult, ping_external_urls
+from pingcore.fetch import FetchPolicy
+
+__all__ = ["PingJob", "run_in_thread", "site_root"]
+
+logger = logging.getLogger("flask_pingback")
+
+T = TypeVar("T")
+
+
+def site_root(url: str) -> str:
+    """The root of the site ``url`` is on: links under it are not pinged."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+
+@dataclass(frozen=True)
+class PingJob:
+    """Pings every external link of one post when called; returns one result per link.
+
+    Plain, picklable data (as long as the policy's resolver is), so it can travel
+    to a task queue's worker; it needs no Flask app to run.
+    """
+
+    source_url: str
+    html: str | bytes
+    root_url: str
+    policy: FetchPolicy | None = None
+    protocol: str | None = None
+
+    def __call__(self) -> list[PingResult]:
+        results = ping_external_urls(
+            self.source_url,
+            self.html,
+            self.root_url,
+            policy=self.policy,
+            protocol=self.protocol,
+        )
+        for result in results:
+            log = logger.info if result.ok else logger.warning
+            log(
+                "ping from %s to %s: %s%s",
+                result.source_url,
+                result.target_url,
+                result.outcome.value,
+                f" ({result.message})" if result.message else "",
+            )
+        return results
+
+
+def run_in_thread(job: Callable[[], T], *, name: str = "flask-pingback") -> Future[T]:
+    """Run ``job`` on a new thread; the future holds its result or its exception.
+
+    One thread per job: publishing is rare, and nothing is left running to shut
+    down. The thread is not a daemon, so a process that exits lets a job finish
+    (every fetch in it is bounded by the policy's timeouts).
+    """
+    future: Future[T] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(job())
+        except BaseException as exc:
+            logger.exception("background pingback job failed")
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=name).start()
+    return future

@@ -1,0 +1,103 @@
+"""parse_source over the real pages of ../shared/corpus, against lxml parsing them alone.
+
+One link per page (the middle visible one), so each run does the whole job: decode,
+parse, find the link, excerpt, author, title. The floor is lxml's HTMLParser on the
+same bytes and nothing else; the goal is parse_source at most 2x the floor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from pingcore.errors import SourceHasNoLink
+from pingcore.htmltree import parse_html
+from pingcore.links import LINK_TAGS, base_url_of, link_counts
+from pingcore.source import parse_source
+from pingcore.urls import resolve_href
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("PINGCORE_SHARED", ROOT.parent / "shared"))
+REPEATS = 5
+REPEATS_HTML5LIB = 2  # some 50 times slower; two runs are enough to see it
+
+Page = tuple[bytes, str, str]  # html, source URL, target URL
+
+
+def load_pages(corpus: Path) -> list[Page]:
+    index = json.loads((corpus / "index.json").read_text("utf-8"))
+    pages: list[Page] = []
+    for entry in index["pages"]:
+        html = (corpus / "pages" / entry["file"]).read_bytes()
+        root = parse_html(html)
+        base = base_url_of(root, entry["url"])
+        targets = [
+            target
+            for element in root.iter(*LINK_TAGS)
+            if link_counts(element)
+            and (target := resolve_href(element.get("href") or "", base)) is not None
+        ]
+        if targets:
+            pages.append((html, entry["url"], targets[len(targets) // 2]))
+    return pages
+
+
+def best_of(repeats: int, run: Callable[[], None]) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def lxml_alone(pages: list[Page]) -> None:
+    for html, _, _ in pages:
+        etree.fromstring(html, etree.HTMLParser())
+
+
+def parse_all(pages: list[Page], parser: str) -> None:
+    for html, source, target in pages:
+        try:
+            parse_source(html, source, target, parser=parser)
+        except SourceHasNoLink:  # not expected: counted as work done all the same
+            pass
+
+
+def main() -> None:
+    corpus = SHARED / "corpus"
+    if not (corpus / "index.json").exists():
+        print(f"{corpus} is not here (../shared is only in the team's checkouts); skipped.")
+        return
+    pages = load_pages(corpus)
+    megabytes = sum(len(html) for html, _, _ in pages) / 1e6
+    floor = best_of(REPEATS, lambda: lxml_alone(pages))
+    rows = [
+        ("lxml HTMLParser alone (floor)", floor),
+        ("parse_source, parser=lxml", best_of(REPEATS, lambda: parse_all(pages, "lxml"))),
+        (
+            "parse_source, parser=html5lib",
+            best_of(REPEATS_HTML5LIB, lambda: parse_all(pages, "html5lib")),
+        ),
+    ]
+    print(
+        f"parse_source over {len(pages)} pages of {corpus} ({megabytes:.1f} MB),"
+        f" one link per page, best of {REPEATS} ({REPEATS_HTML5LIB} for html5lib):"
+    )
+    for label, seconds in rows:
+        print(
+            f"  {label:32} {seconds:8.3f} s  {seconds * 1000 / megabytes:8.1f} ms/MB"
+            f"  {seconds / floor:6.2f}x floor"
+        )
+    ratio = rows[1][1] / floor
+    verdict = "met" if ratio <= 2 else "missed"
+    print(f"  goal: parse_source (lxml) at most 2x the floor: {verdict} ({ratio:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""The outbound links of an HTML fragment: the pages a post links to, and so may ping.
+
+What counts as a link, here and in :mod:`pingcore.source` alike, so that a page never
+pings a target that would then answer "your page does not link to me":
+
+- ``a[href]`` and ``area[href]``, the elements that HTML makes hyperlinks in the text.
+  ``cite`` on ``blockquote``, ``q``, ``ins`` and ``del`` is not: readers never see it,
+  and receivers (WordPress, pingcore's own) look for ``<a href>`` when they verify a ping.
+  ``<link>`` elements are metadata about the page (stylesheets, feeds), not references.
+- ``rel=nofollow`` links count: nofollow asks search engines not to pass ranking, it
+  does not say the author did not link (pingdjack pinged them too).
+- Links inside ``<del>`` do not count: deleted text is no longer a reference the author
+  makes. Nor do links inside script, style, template or noscript (not shown to a reader
+  with scripting), nor inside elements marked hidden (``hidden``, ``aria-hidden=true``,
+  inline ``display:none``), which hide links from readers, usually to game pings.
+- Only http(s) URLs: javascript:, mailto:, data:, tel: and every other scheme are skipped.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .htmltree import NOT_CONTENT_TAGS, is_hidden, parse_html, tag_name
+from .urls import is_http_url, is_within, page_url, resolve_href
+
+__all__ = ["LINK_TAGS", "base_url_of", "external_urls", "link_counts"]
+
+LINK_TAGS = ("a", "area")
+# Links under these elements are never references the author makes to a reader.
+_NOT_COUNTED_TAGS = NOT_CONTENT_TAGS | {"del"}
+
+
+def base_url_of(root: etree._Element, url: str) -> str:
+    """The URL relative links resolve against: the first ``<base href>``, else ``url``."""
+    for base in root.iter("base"):
+        href = base.get("href")
+        if href is not None:
+            # As in browsers, a <base> that does not give an http(s) URL is ignored.
+            return resolve_href(href, url) or url
+    return url
+
+
+def link_counts(
+    element: etree._Element, verdicts: dict[etree._Element, bool] | None = None
+) -> bool:
+    """True when a link element is a reference the author makes (see the module docstring).
+
+    Pass the same ``verdicts`` dict for every link of one tree: each ancestor is then
+    judged once, and a page of many deeply nested links costs linear time.
+    """
+    walked: list[etree._Element] = []
+    node: etree._Element | None = element
+    verdict = True
+    while node is not None:
+        if verdicts is not None and node in verdicts:
+            verdict = verdicts[node]
+            break
+        walked.append(node)
+        if tag_name(node) in _NOT_COUNTED_TAGS or is_hidden(node):
+            verdict = False
+            break
+        node = node.getparent()
+    if verdicts is not None:
+        verdicts.update(dict.fromkeys(walked, verdict))
+    return verdict
+
+
+def external_urls(
+    html: str | bytes,
+    root_url: str,
+    base_url: str | None = None,
+    *,
+    parser: str = "lxml",
+) -> list[str]:
+    """The http(s) pages ``html`` links to outside ``root_url``, in document order.
+
+    Relative links resolve against a ``<base href>`` in ``html``, else ``base_url``
+    (the post's own URL), else ``root_url``. Each page comes once, in its normal form
+    and without a fragment. Raises ValueError when ``root_url`` or ``base_url`` is not
+    an http(s) URL.
+    """
+    if not is_http_url(root_url):
+        raise ValueError(f"root_url must be an absolute http(s) URL, not {root_url!r}")
+    if base_url is not None and not is_http_url(base_url):
+        raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
+    root = parse_html(html, parser)
+    base = base_url_of(root, base_url or root_url)
+    verdicts: dict[etree._Element, bool] = {}
+    seen: set[str] = set()
+    urls: list[str] = []
+    for element in root.iter(*LINK_TAGS):
+        href = element.get("href")
+        if href is None or not link_counts(element, verdicts):
+            continue
+        absolute = resolve_href(href, base)
+        if absolute is None:
+            continue
+        url = page_url(absolute)
+        if url not in seen and not is_within(url, root_url):
+            seen.add(url)
+            urls.append(url)
+    return urls

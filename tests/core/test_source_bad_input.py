@@ -1,0 +1,196 @@
+"""parse_source on hostile or broken pages: a clear error or an answer, always quickly."""
+
+from __future__ import annotations
+
+import inspect
+import random
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from pingcore.errors import SourceHasNoLink
+from pingcore.links import external_urls
+from pingcore.source import parse_source
+
+SOURCE = "https://source.example/post"
+TARGET = "https://target.example/article"
+LINK = f'<a href="{TARGET}">the article</a>'
+
+
+@pytest.fixture(params=["lxml", "html5lib"])
+def parser(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    assert time.perf_counter() - start < seconds
+
+
+@contextmanager
+def shallow_stack(frames: int = 60) -> Iterator[None]:
+    """Allow only a few more Python frames than the test already uses: recursion fails."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + frames)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+@pytest.mark.parametrize("html", ["", b"", "   \n\t ", b" \r\n "])
+def test_an_empty_page_has_no_link_and_says_it_is_empty(html: str | bytes, parser: str) -> None:
+    with pytest.raises(SourceHasNoLink, match="empty"):
+        parse_source(html, SOURCE, TARGET, parser=parser)
+
+
+def test_a_page_without_tags_has_no_link_and_says_so(parser: str) -> None:
+    with pytest.raises(SourceHasNoLink, match="no HTML tags"):
+        parse_source(f"just text about {TARGET}", SOURCE, TARGET, parser=parser)
+
+
+def test_binary_garbage_has_no_link(parser: str) -> None:
+    garbage = random.Random(17).randbytes(50_000 if parser == "lxml" else 10_000)
+    with within(3), pytest.raises(SourceHasNoLink):
+        parse_source(garbage, SOURCE, TARGET, parser=parser)
+
+
+def test_binary_garbage_around_a_link_still_shows_the_link(parser: str) -> None:
+    noise = random.Random(5).randbytes(5_000).replace(b"<", b"").replace(b">", b"")
+    data = noise + b"<p>" + LINK.encode() + b"</p>" + noise
+    assert parse_source(data, SOURCE, TARGET, parser=parser).link_text == "the article"
+
+
+def test_nul_bytes_do_not_stop_the_parse(parser: str) -> None:
+    data = b"<p>\x00before\x00 " + LINK.encode() + b" \x00after</p>"
+    info = parse_source(data, SOURCE, TARGET, parser=parser)
+    assert info.link_text == "the article"
+    assert "\x00" not in info.excerpt
+    nul_in_href = f'<p><a href="{TARGET}\x00x">x</a> {LINK}</p>'
+    assert parse_source(nul_in_href, SOURCE, TARGET, parser=parser).link_text == "the article"
+
+
+def test_control_characters_and_their_references_are_survived(parser: str) -> None:
+    html = f"<p title='&#1;'>\x01\x08\x0b\x0c &#0; &#1; &#xFFFE; &#xD800; &#x110000; {LINK}</p>"
+    assert parse_source(html, SOURCE, TARGET, parser=parser).link_text == "the article"
+
+
+def test_invalid_utf8_is_read_with_replacement_characters(parser: str) -> None:
+    data = b'<meta charset="utf-8"><p>caf\xc3 \xed\xa0\x80 ' + LINK.encode() + b"</p>"
+    info = parse_source(data, SOURCE, TARGET, parser=parser)
+    assert info.excerpt.startswith("caf\ufffd")
+
+
+def test_html_that_trips_an_html5lib_assertion_raises_value_error() -> None:
+    html = f"<svg><select><title><select><textarea>{LINK}"
+    with pytest.raises(ValueError, match="html5lib could not build a tree"):
+        parse_source(html, SOURCE, TARGET, parser="html5lib")
+    with pytest.raises(SourceHasNoLink):  # lxml reads the link as <textarea> text
+        parse_source(html, SOURCE, TARGET, parser="lxml")
+
+
+def test_formatting_copied_into_every_paragraph_is_refused_by_html5lib_quickly() -> None:
+    # The HTML standard copies each unclosed <b> into every later paragraph: html5lib
+    # would build millions of elements from these 60 kB.
+    html = "".join(f"<p><b id={n}>x</p>" for n in range(3_000)) + f"<p>{LINK}</p>"
+    with within(2), pytest.raises(ValueError, match="many times larger than the page"):
+        parse_source(html, SOURCE, TARGET, parser="html5lib")
+    assert parse_source(html, SOURCE, TARGET, parser="lxml").link_text == "the article"
+
+
+def test_a_few_unclosed_formatting_elements_are_fine_for_html5lib() -> None:
+    html = "<p><font><b>" + "<p>A paragraph.</p>" * 2_000 + f"<p>{LINK}</p>"
+    assert parse_source(html, SOURCE, TARGET, parser="html5lib").link_text == "the article"
+
+
+def test_unclosed_tags_still_give_the_link(parser: str) -> None:
+    html = f"<html><body><div><p>Unclosed <b>bold <i>text {LINK[:-4]} and more <table><tr><td>"
+    info = parse_source(html, SOURCE, TARGET, parser=parser)
+    assert info.link_text.startswith("the article")
+
+
+def test_a_ten_megabyte_single_line_is_read_quickly(parser: str) -> None:
+    html = "<html><body><p>" + "word " * 2_000_000 + LINK + " end.</p></body></html>"
+    assert len(html) > 10_000_000 and "\n" not in html
+    with within(3 if parser == "lxml" else 6):
+        info = parse_source(html, SOURCE, TARGET, parser=parser)
+    assert info.excerpt.startswith("…word word")
+    assert info.excerpt.endswith("the article end.")
+
+
+def test_a_ten_megabyte_text_node_does_not_hide_the_link(parser: str) -> None:
+    html = "<p>" + "x" * 10_000_000 + f"</p><p>{LINK}</p>"
+    with within(3 if parser == "lxml" else 6):
+        assert parse_source(html, SOURCE, TARGET, parser=parser).excerpt == "the article"
+
+
+def test_a_hundred_thousand_nested_elements_raise_value_error_quickly(parser: str) -> None:
+    html = "<div>" * 100_000 + LINK + "</div>" * 100_000
+    with within(2), pytest.raises(ValueError, match="nests elements too deeply"):
+        parse_source(html, SOURCE, TARGET, parser=parser)
+
+
+def test_a_hundred_thousand_unclosed_nested_elements_raise_value_error(parser: str) -> None:
+    html = "<span><b>" * 50_000 + LINK
+    with within(2), pytest.raises(ValueError, match="nests elements too deeply"):
+        parse_source(html, SOURCE, TARGET, parser=parser)
+
+
+def test_deep_nesting_within_the_limit_needs_no_recursion(parser: str) -> None:
+    html = (
+        '<article><span class="author">Jane Doe</span>'
+        + '<div class="byline author">' * 1_900
+        + f"<p>Text {LINK}</p>"
+        + "</div>" * 1_900
+        + "</article>"
+    )
+    with within(2), shallow_stack():
+        info = parse_source(html, SOURCE, TARGET, parser=parser)
+    assert info.excerpt == "Text the article"
+    assert info.author == "Jane Doe"
+
+
+def test_deep_nesting_without_text_near_the_link_needs_no_recursion(parser: str) -> None:
+    html = "<p>Far text</p>" + "<div>" * 1_900 + LINK + "</div>" * 1_900
+    with within(2), shallow_stack():
+        info = parse_source(html, SOURCE, TARGET, parser=parser)
+    assert info.excerpt == "Far text the article"
+
+
+def test_many_deeply_hidden_links_cost_linear_time(parser: str) -> None:
+    html = "<del>" + "<span>" * 1_500 + LINK * 5_000 + "</span>" * 1_500 + "</del>"
+    with within(4):
+        with pytest.raises(SourceHasNoLink, match="cannot see"):
+            parse_source(html, SOURCE, TARGET, parser=parser)
+        assert external_urls(html, "https://source.example/", parser=parser) == []
+
+
+def test_many_nested_author_candidates_cost_linear_time() -> None:
+    html = "<article>" + '<div class="author">' * 2_000 + LINK + "</div>" * 2_000 + "</article>"
+    with within(2):
+        parse_source(html, SOURCE, TARGET)
+
+
+def test_many_nested_articles_and_addresses_cost_linear_time() -> None:
+    html = "<article><address>" * 1_000 + LINK + "</address></article>" * 1_000
+    with within(2):
+        parse_source(html, SOURCE, TARGET)
+
+
+def test_many_links_and_huge_attributes_are_read_quickly() -> None:
+    links = "".join(
+        f'<a href="https://x.example/{n}" class="{"c" * 100}">{n}</a>' for n in range(50_000)
+    )
+    html = f'<div title="{"t" * 1_000_000}">{links}{LINK}</div>'
+    with within(3):
+        assert parse_source(html, SOURCE, TARGET).link_text == "the article"
+
+
+def test_a_huge_json_ld_block_is_skipped() -> None:
+    script = '<script type="application/ld+json">{"author": "' + "x" * 2_000_000 + '"}</script>'
+    assert parse_source(script + LINK, SOURCE, TARGET).author is None

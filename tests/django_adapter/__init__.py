@@ -1,0 +1,1 @@
+"""Tests of the Django adapter, with a small test project (settings, urls, a blog app)."""
