@@ -91,9 +91,7 @@ def hostile_site(environ: dict[str, Any], start_response: Any) -> Iterable[bytes
         start_response("200 OK", [("Content-Type", "text/html")])
         return (b"<p>" + b"a" * 65533 for _ in range(100_000))
     if kind == "bomb":  # 1 MiB on the wire, 1 GiB inflated
-        start_response(
-            "200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
-        )
+        start_response("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
         return [GZIP_BOMB]
     # trickle: a byte every 0.5 s, forever
     start_response("200 OK", [("Content-Type", "text/html")])

@@ -36,7 +36,14 @@ from .errors import (
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
 from .links import external_urls
 from .ratelimit import MemoryStore, RateLimiter, RateLimitStore
-from .server import AsyncPingbackServer, PingbackServer, ReceivedPing, Response, Target
+from .server import (
+    AsyncPingbackServer,
+    PingbackServer,
+    PingRequest,
+    ReceivedPing,
+    Response,
+    Target,
+)
 from .source import SourceInfo, parse_source
 from .urls import normalize_url
 from .webmention import AsyncWebmentionReceiver, WebmentionReceiver
@@ -60,6 +67,7 @@ __all__ = [
     "MemoryStore",
     "NoEndpoint",
     "Outcome",
+    "PingRequest",
     "PingResult",
     "PingbackError",
     "PingbackServer",

@@ -126,7 +126,6 @@ def read_answer(
     answer: FetchResponse, endpoint: Endpoint, source_url: str, target_url: str
 ) -> PingResult:
     """Interpret the endpoint's answer; raise the fault or error it stands for."""
-    made = dict(source_url=source_url, target_url=target_url, protocol=endpoint.protocol)
     if 300 <= answer.status_code < 400:
         raise PingbackError(
             f"The {endpoint.protocol} endpoint {endpoint.url} answered with a redirect "
@@ -140,53 +139,55 @@ def read_answer(
                 f"(HTTP {answer.status_code}){': ' + text if text else '.'}"
             )
         outcome = Outcome.ACCEPTED if answer.status_code in (201, 202) else Outcome.REGISTERED
-        return PingResult(**made, outcome=outcome, endpoint=endpoint.url, message=text)
-    answer.raise_for_status()
-    try:
-        value = xmlrpc.parse_response(answer.content, max_body=MAX_ANSWER_BYTES)
-    except xmlrpc.XMLRPCFault as fault:
-        raise fault_error(fault.code, readable(fault.message)) from None
-    except xmlrpc.XMLRPCError:
-        raise PingbackError(
-            f"The Pingback endpoint {endpoint.url} did not answer with XML-RPC."
-        ) from None
-    message = readable(value if isinstance(value, str) else repr(value))
-    return PingResult(**made, outcome=Outcome.REGISTERED, endpoint=endpoint.url, message=message)
-
-
-def result_for_error(source_url: str, target_url: str, exc: Exception) -> PingResult:
-    """A failed ping as a result with a reason a person can read."""
-    made = dict(source_url=source_url, target_url=target_url)
-    if isinstance(exc, DuplicatePing):
-        return PingResult(
-            **made, outcome=Outcome.ALREADY_REGISTERED, message=exc.message, fault_code=48
-        )
-    if isinstance(exc, PingbackError):
-        return PingResult(
-            **made, outcome=Outcome.REFUSED, message=exc.message, fault_code=exc.fault_code
-        )
-    if isinstance(exc, NoEndpoint):
-        return PingResult(**made, outcome=Outcome.NO_ENDPOINT, message=str(exc))
-    if isinstance(exc, BlockedURL):
-        return PingResult(**made, outcome=Outcome.BLOCKED, message=str(exc))
-    if isinstance(exc, FetchTimeout):
-        return PingResult(**made, outcome=Outcome.TIMED_OUT, message=str(exc))
-    if isinstance(exc, (FetchError, ValueError)):
-        return PingResult(**made, outcome=Outcome.FAILED, message=str(exc))
-    return PingResult(**made, outcome=Outcome.FAILED, message=f"Unexpected error: {exc!r}")
-
-
-def _with_endpoint(result: PingResult, endpoint: Endpoint | None) -> PingResult:
-    if endpoint is None or result.endpoint:
-        return result
+    else:
+        answer.raise_for_status()
+        try:
+            value = xmlrpc.parse_response(answer.content, max_body=MAX_ANSWER_BYTES)
+        except xmlrpc.XMLRPCFault as fault:
+            raise fault_error(fault.code, readable(fault.message)) from None
+        except xmlrpc.XMLRPCError:
+            raise PingbackError(
+                f"The Pingback endpoint {endpoint.url} did not answer with XML-RPC."
+            ) from None
+        text = readable(value if isinstance(value, str) else repr(value))
+        outcome = Outcome.REGISTERED
     return PingResult(
-        result.source_url,
-        result.target_url,
-        result.outcome,
-        endpoint.protocol,
-        endpoint.url,
-        result.message,
-        result.fault_code,
+        source_url, target_url, outcome, endpoint.protocol, endpoint.url, message=text
+    )
+
+
+def _classify(exc: Exception) -> Outcome:
+    if isinstance(exc, DuplicatePing):
+        return Outcome.ALREADY_REGISTERED
+    if isinstance(exc, PingbackError):
+        return Outcome.REFUSED
+    if isinstance(exc, NoEndpoint):
+        return Outcome.NO_ENDPOINT
+    if isinstance(exc, BlockedURL):
+        return Outcome.BLOCKED
+    if isinstance(exc, FetchTimeout):
+        return Outcome.TIMED_OUT
+    return Outcome.FAILED
+
+
+def result_for_error(
+    source_url: str, target_url: str, exc: Exception, endpoint: Endpoint | None = None
+) -> PingResult:
+    """A failed ping as a result with a reason a person can read."""
+    if isinstance(exc, PingbackError):
+        message, fault_code = exc.message, exc.fault_code
+    elif isinstance(exc, (FetchError, NoEndpoint, ValueError)):
+        message, fault_code = str(exc), None
+    else:
+        message, fault_code = f"Unexpected error: {exc!r}", None
+    return PingResult(
+        source_url,
+        target_url,
+        _classify(exc),
+        endpoint.protocol if endpoint else None,
+        endpoint.url if endpoint else None,
+        message,
+        fault_code,
     )
 
 
@@ -261,7 +262,7 @@ def _ping_quietly(
         with host_slots.hold(_host(endpoint.url)):
             return _send(client, endpoint, source_url, target_url)
     except Exception as exc:
-        return _with_endpoint(result_for_error(source_url, target_url, exc), endpoint)
+        return result_for_error(source_url, target_url, exc, endpoint)
 
 
 class _HostSlots:
@@ -390,7 +391,7 @@ async def aping_external_urls(
                 async with host_slots[_host(endpoint.url)]:
                     result = await _asend(client, endpoint, source_url, target)
             except Exception as exc:
-                result = _with_endpoint(result_for_error(source_url, target, exc), endpoint)
+                result = result_for_error(source_url, target, exc, endpoint)
         results[target] = result
         if progress is not None:
             progress(len(results), len(targets), result)

@@ -29,6 +29,7 @@ from .urls import is_http_url, page_url
 
 __all__ = [
     "AsyncPingbackServer",
+    "PingRequest",
     "PingbackServer",
     "ReceivedPing",
     "Response",
@@ -239,7 +240,7 @@ class _ServerBase:
         self.max_body = max_body
         self.source_max_bytes = source_max_bytes or self.policy.max_bytes
 
-    def parse_request(self, body: bytes, method: str, remote_addr: str | None) -> PingRequest:
+    def parse_request(self, body: bytes, remote_addr: str | None) -> PingRequest:
         """Every step before the target is resolved: the cheapest checks first."""
         call = xmlrpc.parse_call(body, max_body=self.max_body)
         if call.method_name == "system.listMethods":
@@ -269,8 +270,7 @@ class _ServerBase:
             raise TargetNotFound()
         return target
 
-    @staticmethod
-    def success(request: PingRequest) -> Response:
+    def success(self, request: PingRequest) -> Response:
         message = f"Ping from {request.source_url} to {request.target_url} registered."
         return Response(200, XML_HEADERS, xmlrpc.dump_response(message))
 
@@ -341,12 +341,12 @@ class PingbackServer(_ServerBase):
         if rejected is not None:
             return rejected
         try:
-            request = self.parse_request(body, method, remote_addr)
+            request = self.parse_request(body, remote_addr)
             target = self.checked_target(
                 _guarded("resolve_target", lambda: _sync(self.resolve_target(request.target_url)))
             )
-            self.check_duplicate(request)
             self.check_rate(request)
+            self.check_duplicate(request)
             fetched = self.fetch_source(request)
             record = build_record(fetched, request.source_url, target, "pingback", remote_addr)
             _guarded("on_received", lambda: _sync(self.on_received(record)))
@@ -382,12 +382,12 @@ class AsyncPingbackServer(_ServerBase):
         if rejected is not None:
             return rejected
         try:
-            request = self.parse_request(body, method, remote_addr)
+            request = self.parse_request(body, remote_addr)
             target = self.checked_target(
                 await _aguarded("resolve_target", lambda: self.resolve_target(request.target_url))
             )
-            await self.check_duplicate(request)
             self.check_rate(request)
+            await self.check_duplicate(request)
             fetched = await self.fetch_source(request)
             record = build_record(fetched, request.source_url, target, "pingback", remote_addr)
             await _aguarded("on_received", lambda: self.on_received(record))

@@ -27,8 +27,6 @@ from .fetch import AsyncFetcher, Fetcher, FetchResponse
 from .server import (
     GENERIC_FAULT,
     SOURCE_UNAVAILABLE,
-    afetch_source,
-    fetch_source,
     TEXT_HEADERS,
     PingRequest,
     Response,
@@ -37,10 +35,11 @@ from .server import (
     _guarded,
     _ServerBase,
     _sync,
+    afetch_source,
     build_record,
     check_ping_params,
+    fetch_source,
     log_unexpected,
-    source_request_headers,
 )
 
 __all__ = ["AsyncWebmentionReceiver", "WebmentionReceiver"]
@@ -51,11 +50,20 @@ MAX_FORM_BYTES = 8 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 OnDeleted = Callable[[str, Target], Any]
-Queue = Callable[[Callable[[], None]], Any]
+# The queue gets plain data (source, target, remote address) that any task
+# backend can serialise; the worker hands it back to ``receiver.process``.
+Queue = Callable[[PingRequest], Any]
 
 
 class SourceGone(Exception):
     """The source answered 410 Gone or no longer links: the mention is deleted."""
+
+
+def log_job_failure(job: PingRequest, exc: Exception) -> None:
+    if isinstance(exc, (PingbackError, SourceGone)):
+        logger.info("webmention %s -> %s not registered: %s", job.source_url, job.target_url, exc)
+    else:
+        log_unexpected("webmention job", exc)
 
 
 def text_response(status: int, message: str, **headers: str) -> Response:
@@ -176,7 +184,7 @@ class WebmentionReceiver(_ReceiverBase):
             )
             self.check_rate(request)
             if self.queue is not None:
-                self.queue(lambda: self.verify_quietly(request, target))
+                self.queue(request)
                 return self.accepted()
             self.verify(request, target)
         except Exception as exc:
@@ -194,31 +202,32 @@ class WebmentionReceiver(_ReceiverBase):
         except (SourceGone, SourceHasNoLink):
             if self.on_deleted is not None:
                 hook = self.on_deleted
-                _guarded("on_deleted", lambda: hook(request.source_url, target))
+                _guarded("on_deleted", lambda: _sync(hook(request.source_url, target)))
             raise
         _guarded("on_received", lambda: _sync(self.on_received(record)))
 
-    def verify_quietly(self, request: PingRequest, target: Target) -> None:
-        """The queued job: verify, log the outcome, never raise into the worker."""
+    def process(self, job: PingRequest) -> bool:
+        """Verify a queued mention in a worker; log the outcome, never raise.
+
+        The target is resolved again: the site may have changed since. True
+        when the mention was registered (or updated).
+        """
         try:
-            self.verify(request, target)
-        except Exception as exc:
-            logger.info(
-                "webmention %s -> %s not registered: %s",
-                request.source_url,
-                request.target_url,
-                exc,
+            target = self.checked_target(
+                _guarded("resolve_target", lambda: _sync(self.resolve_target(job.target_url)))
             )
+            self.verify(job, target)
+        except Exception as exc:
+            log_job_failure(job, exc)
+            return False
+        return True
 
     def fetch_source(self, request: PingRequest) -> FetchResponse:
         return fetch_source(self._fetcher, self.policy, request, self.source_max_bytes)
 
 
 class AsyncWebmentionReceiver(_ReceiverBase):
-    """The async twin of ``WebmentionReceiver``; hooks may be coroutines.
-
-    With ``queue``, ``queue(job)`` receives a coroutine function to schedule.
-    """
+    """The async twin of ``WebmentionReceiver``; hooks may be coroutines."""
 
     def __init__(self, *args: Any, fetcher: AsyncFetcher | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -242,7 +251,7 @@ class AsyncWebmentionReceiver(_ReceiverBase):
             )
             self.check_rate(request)
             if self.queue is not None:
-                self.queue(lambda: self.verify_quietly(request, target))
+                self.queue(request)
                 return self.accepted()
             await self.verify(request, target)
         except Exception as exc:
@@ -263,12 +272,17 @@ class AsyncWebmentionReceiver(_ReceiverBase):
             raise
         await _aguarded("on_received", lambda: self.on_received(record))
 
-    async def verify_quietly(self, request: PingRequest, target: Target) -> None:
-        """The queued job (a coroutine function here): verify, log, never raise."""
+    async def process(self, job: PingRequest) -> bool:
+        """The async twin of ``WebmentionReceiver.process``."""
         try:
-            await self.verify(request, target)
+            target = self.checked_target(
+                await _aguarded("resolve_target", lambda: self.resolve_target(job.target_url))
+            )
+            await self.verify(job, target)
         except Exception as exc:
-            logger.info("webmention %s not registered: %s", request.source_url, exc)
+            log_job_failure(job, exc)
+            return False
+        return True
 
     async def fetch_source(self, request: PingRequest) -> FetchResponse:
         return await afetch_source(self._fetcher, self.policy, request, self.source_max_bytes)

@@ -7,7 +7,6 @@ verifies a Webmention answered 202 (``PINGBACK_WEBMENTION_ASYNC``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 try:  # Django 6 ships the Tasks framework.
@@ -16,7 +15,7 @@ except ImportError:  # Older Django: the django-tasks backport.
     from django_tasks import task  # type: ignore[no-redef]
 
 from pingcore.client import PingResult
-from pingcore.ratelimit import RateLimiter
+from pingcore.server import PingRequest
 
 from .receiving import webmention_receiver
 from .sending import ping_external_urls
@@ -52,34 +51,16 @@ def ping_in_background(source_url: str, html: str, root_url: str) -> Any:
 
 @task()
 def verify_webmention(
-    body: str, content_type: str | None, site: dict[str, Any], remote_addr: str | None
+    source_url: str, target_url: str, remote_addr: str | None, site: dict[str, Any]
 ) -> dict[str, Any]:
-    """Verify a Webmention the endpoint accepted: the status and reason it would have answered."""
-    receiver = webmention_receiver(
-        None,
-        SiteContext(**site),
-        # The request counted this ping against the limits already.
-        rate_limiter=RateLimiter(per_address=None, per_source_host=None),
-    )
-    answer = receiver.handle(
-        body.encode("utf-8"), content_type=content_type, remote_addr=remote_addr
-    )
-    return {"status": answer.status, "message": answer.body.decode("utf-8").strip()}
+    """Verify a Webmention the endpoint answered 202; True in ``registered`` when stored."""
+    receiver = webmention_receiver(None, SiteContext(**site))
+    job = PingRequest(source_url, target_url, remote_addr)
+    return {"registered": receiver.process(job)}
 
 
-def enqueue_verification(
-    body: bytes,
-    content_type: str | None,
-    site: SiteContext,
-    remote_addr: str | None,
-    job: Callable[[], object],
-) -> None:
-    """The core's ``queue`` hook: hand the mention to ``verify_webmention``.
-
-    The core's ``job`` is a closure, which no task backend can serialize, so the
-    task runs the receiver again on the same form instead; the core checked the
-    form (it is UTF-8) before queueing.
-    """
+def enqueue_verification(site: SiteContext, job: PingRequest) -> None:
+    """The core's ``queue`` hook: hand the mention's plain data to ``verify_webmention``."""
     verify_webmention.enqueue(
-        body.decode("utf-8"), content_type, dataclasses.asdict(site), remote_addr
+        job.source_url, job.target_url, job.remote_addr, dataclasses.asdict(site)
     )

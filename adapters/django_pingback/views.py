@@ -65,9 +65,7 @@ def webmention_view(request: HttpRequest) -> HttpResponse:
     if pingback_settings.webmention_async:
         from .tasks import enqueue_verification
 
-        queue = partial(
-            enqueue_verification, body, request.META.get("CONTENT_TYPE"), site, remote_addr(request)
-        )
+        queue = partial(enqueue_verification, site)
     receiver = webmention_receiver(request, site, queue=queue)
     answer = receiver.handle(
         body,

@@ -10,17 +10,25 @@ import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, has_request_context, request
+from flask import (
+    Blueprint,
+    Flask,
+    copy_current_request_context,
+    current_app,
+    has_request_context,
+    request,
+)
 from flask import Response as FlaskResponse
 from werkzeug.utils import import_string
 
 from pingcore.client import PingResult
 from pingcore.fetch import FetchPolicy
 from pingcore.ratelimit import MemoryStore, RateLimiter, RateLimitStore
-from pingcore.server import PingbackServer, ReceivedPing, Response, Target
+from pingcore.server import PingbackServer, PingRequest, ReceivedPing, Response, Target
 from pingcore.webmention import WebmentionReceiver
 
 from .advertising import (
@@ -278,8 +286,11 @@ class Pingback:
             verify_later = None
             if config["PINGBACK_WEBMENTION_ASYNC"]:
 
-                def verify_later(job: Callable[[], None]) -> Future[Any]:
-                    return run_in_thread(_in_app_context(app, job), name="flask-pingback-verify")
+                def verify_later(job: PingRequest) -> Future[Any]:
+                    assert webmention is not None  # set below, before any request
+                    # The worker resolves the target again, against this request's host.
+                    verify = copy_current_request_context(partial(webmention.process, job))
+                    return run_in_thread(verify, name="flask-pingback-verify")
 
             webmention = WebmentionReceiver(
                 _resolve,

@@ -28,7 +28,6 @@ from pingcore import (
     ping,
     ping_external_urls,
 )
-from pingcore import xmlrpc as rpc
 
 Handler = Callable[[Request], WerkzeugResponse]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from pingcore import (
     AsyncWebmentionReceiver,
     DuplicatePing,
     FetchPolicy,
+    PingRequest,
     RateLimiter,
     ReceivedPing,
     Target,
@@ -147,19 +149,24 @@ def test_a_repeated_mention_is_an_update_answered_200(
 def test_queued_verification_answers_202_and_runs_later(
     make_receiver: Callable[..., WebmentionReceiver], recorder: Recorder, source: str
 ) -> None:
-    jobs: list[Callable[[], None]] = []
-    answer = make_receiver(queue=jobs.append).handle(form(source=source, target=TARGET))
+    jobs: list[PingRequest] = []
+    receiver = make_receiver(queue=jobs.append)
+    answer = receiver.handle(form(source=source, target=TARGET), remote_addr="192.0.2.9")
     assert answer.status == 202 and recorder.received == []
-    jobs[0]()
+    # The job is plain data a task backend can serialise and hand back.
+    job = pickle.loads(pickle.dumps(jobs[0]))
+    assert receiver.process(job) is True
     assert recorder.received[0].source_url == source
+    assert recorder.received[0].remote_addr == "192.0.2.9"
 
 
 def test_a_failing_queued_job_does_not_raise(
     make_receiver: Callable[..., WebmentionReceiver], recorder: Recorder
 ) -> None:
-    jobs: list[Callable[[], None]] = []
-    make_receiver(queue=jobs.append).handle(form(source="http://127.0.0.1:9/", target=TARGET))
-    jobs[0]()
+    jobs: list[PingRequest] = []
+    receiver = make_receiver(queue=jobs.append)
+    receiver.handle(form(source="http://127.0.0.1:9/", target=TARGET))
+    assert receiver.process(jobs[0]) is False
     assert recorder.received == []
 
 

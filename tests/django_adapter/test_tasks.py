@@ -58,8 +58,7 @@ def test_verify_webmention_task_reports_the_answer(settings, source_linking_to):
     Post.objects.create(slug="hello", title="Hello")
     target = "http://testserver/blog/hello/"
     source = source_linking_to(target)
-    form = f"source={source}&target={target}"
     site = {"host": "testserver", "urlconf": None, "script_prefix": "/"}
-    result = tasks.verify_webmention.enqueue(form, "application/x-www-form-urlencoded", site, None)
-    assert result.return_value == {"status": 200, "message": "The Webmention was registered."}
+    result = tasks.verify_webmention.enqueue(source, target, "192.0.2.5", site)
+    assert result.return_value == {"registered": True}
     assert Pingback.objects.get().source_url == source
