@@ -394,14 +394,24 @@ class _StopRule:
     A Webmention endpoint in the HTML is final as soon as its tag is read: the first
     one in document order wins. A Pingback ``<link>`` is final only when Pingback
     alone was asked for, since a Webmention ``<a>`` further down would still beat it.
-    (The fetcher shows only the body, so an endpoint in a header cannot stop the read;
-    what was read is cut to the first chunk that holds the answer or to the cap.)
+    An endpoint in the headers settles it before any body is read: a Webmention
+    ``Link`` header always (headers come before the body), ``X-Pingback`` only
+    when Pingback alone was asked for.
     """
 
-    def __init__(self, protocol: str | None) -> None:
-        self.want_webmention, want_pingback = _wants(protocol)
+    def __init__(self, protocol: str | None, url: str) -> None:
+        self.url = url
+        self.want_webmention, self.want_pingback = _wants(protocol)
+        want_pingback = self.want_pingback
         self.scanner = EndpointScanner(webmention=self.want_webmention, pingback=want_pingback)
         self._seen = 0
+
+    def headers_answer(self, headers: httpx.Headers) -> bool:
+        # Whether an href resolves to http(s) does not depend on which http(s)
+        # page it is resolved against, so the URL asked for serves as the base.
+        if self.want_webmention and _webmention_from_headers(self.url, headers):
+            return True
+        return not self.want_webmention and bool(_pingback_from_headers(self.url, headers))
 
     def __call__(self, content: bytes) -> bool:
         # The fetcher hands over the whole body so far; only the new part is fed.
@@ -447,13 +457,15 @@ def discover_endpoint(
     """
     _wants(protocol)
     client = fetcher if fetcher is not None else Fetcher(policy)
+    rule = _StopRule(protocol, target_url)
     try:
         response = client.get(
             target_url,
             headers={"Accept": _ACCEPT},
             max_bytes=_read_limit(client),
             truncate=True,
-            stop_when=_StopRule(protocol),
+            stop_when=rule,
+            stop_on_headers=rule.headers_answer,
         )
     finally:
         if fetcher is None:
@@ -471,13 +483,15 @@ async def adiscover_endpoint(
     """The async twin of ``discover_endpoint``."""
     _wants(protocol)
     client = fetcher if fetcher is not None else AsyncFetcher(policy)
+    rule = _StopRule(protocol, target_url)
     try:
         response = await client.get(
             target_url,
             headers={"Accept": _ACCEPT},
             max_bytes=_read_limit(client),
             truncate=True,
-            stop_when=_StopRule(protocol),
+            stop_when=rule,
+            stop_on_headers=rule.headers_answer,
         )
     finally:
         if fetcher is None:

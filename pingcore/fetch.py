@@ -68,6 +68,7 @@ Resolver = Callable[[str, int], Sequence[str]]
 """(host, port) -> the IP addresses (as strings) the host name stands for."""
 
 StopWhen = Callable[[bytes], bool]
+HeadersStop = Callable[[httpx.Headers], bool]
 """Called with the decoded body read so far; True stops reading."""
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -456,6 +457,7 @@ class _Body:
         limit: int,
         truncate: bool,
         stop_when: StopWhen | None,
+        stop_on_headers: HeadersStop | None = None,
     ) -> None:
         self._url = url
         self._encoding = _content_encoding(url, headers)
@@ -466,6 +468,9 @@ class _Body:
         self._content = bytearray()
         self.truncated = False
         self.done = method == "HEAD"
+        if stop_on_headers is not None and stop_on_headers(headers):
+            # The headers alone answer the caller's question: read no body at all.
+            self.truncated = self.done = True
         declared = headers.get("content-length", "")
         # Content-Length counts bytes on the wire, which equal the decoded bytes
         # only when the body is not encoded.
@@ -930,6 +935,7 @@ class Fetcher:
         max_bytes: int | None = None,
         truncate: bool = False,
         stop_when: StopWhen | None = None,
+        stop_on_headers: HeadersStop | None = None,
         follow_redirects: bool = True,
     ) -> FetchResponse:
         """Send one request, following redirects, and read the decoded body.
@@ -938,7 +944,9 @@ class Fetcher:
         overrides the policy's cap for this request; past the cap the request
         fails with ResponseTooLarge, unless ``truncate`` asks for the first
         ``max_bytes`` bytes instead. ``stop_when`` sees the decoded body so far
-        after each chunk and stops the reading by returning True. Every failure
+        after each chunk and stops the reading by returning True;
+        ``stop_on_headers`` sees the final response's headers and, returning
+        True, skips the body altogether. Every failure
         is a FetchError; ``raise_for_status`` turns 4xx/5xx answers into one.
         """
         policy = self.policy
@@ -963,7 +971,13 @@ class Fetcher:
                     if journey.follow(response.status_code, response.headers.get("location")):
                         continue
                     body = _Body(
-                        str(hop.url), hop.method, response.headers, limit, truncate, stop_when
+                        str(hop.url),
+                        hop.method,
+                        response.headers,
+                        limit,
+                        truncate,
+                        stop_when,
+                        stop_on_headers,
                     )
                     with contextlib.closing(
                         cast(Generator[bytes, None, None], response.iter_raw())
@@ -991,6 +1005,7 @@ class Fetcher:
         max_bytes: int | None = None,
         truncate: bool = False,
         stop_when: StopWhen | None = None,
+        stop_on_headers: HeadersStop | None = None,
         follow_redirects: bool = True,
     ) -> FetchResponse:
         """A GET request; see ``request``."""
@@ -1001,6 +1016,7 @@ class Fetcher:
             max_bytes=max_bytes,
             truncate=truncate,
             stop_when=stop_when,
+            stop_on_headers=stop_on_headers,
             follow_redirects=follow_redirects,
         )
 
@@ -1014,6 +1030,7 @@ class Fetcher:
         max_bytes: int | None = None,
         truncate: bool = False,
         stop_when: StopWhen | None = None,
+        stop_on_headers: HeadersStop | None = None,
         follow_redirects: bool = True,
     ) -> FetchResponse:
         """A POST request; see ``request``."""
@@ -1026,6 +1043,7 @@ class Fetcher:
             max_bytes=max_bytes,
             truncate=truncate,
             stop_when=stop_when,
+            stop_on_headers=stop_on_headers,
             follow_redirects=follow_redirects,
         )
 
@@ -1059,6 +1077,7 @@ class AsyncFetcher:
         max_bytes: int | None = None,
         truncate: bool = False,
         stop_when: StopWhen | None = None,
+        stop_on_headers: HeadersStop | None = None,
         follow_redirects: bool = True,
     ) -> FetchResponse:
         """Send one request, following redirects, and read the decoded body.
@@ -1086,7 +1105,13 @@ class AsyncFetcher:
                         if journey.follow(response.status_code, response.headers.get("location")):
                             continue
                         body = _Body(
-                            str(hop.url), hop.method, response.headers, limit, truncate, stop_when
+                            str(hop.url),
+                            hop.method,
+                            response.headers,
+                            limit,
+                            truncate,
+                            stop_when,
+                            stop_on_headers,
                         )
                         async with contextlib.aclosing(
                             cast(AsyncGenerator[bytes, None], response.aiter_raw())
@@ -1113,6 +1138,7 @@ class AsyncFetcher:
         max_bytes: int | None = None,
         truncate: bool = False,
         stop_when: StopWhen | None = None,
+        stop_on_headers: HeadersStop | None = None,
         follow_redirects: bool = True,
     ) -> FetchResponse:
         """A GET request; see ``request``."""
@@ -1123,6 +1149,7 @@ class AsyncFetcher:
             max_bytes=max_bytes,
             truncate=truncate,
             stop_when=stop_when,
+            stop_on_headers=stop_on_headers,
             follow_redirects=follow_redirects,
         )
 
@@ -1136,6 +1163,7 @@ class AsyncFetcher:
         max_bytes: int | None = None,
         truncate: bool = False,
         stop_when: StopWhen | None = None,
+        stop_on_headers: HeadersStop | None = None,
         follow_redirects: bool = True,
     ) -> FetchResponse:
         """A POST request; see ``request``."""
@@ -1148,6 +1176,7 @@ class AsyncFetcher:
             max_bytes=max_bytes,
             truncate=truncate,
             stop_when=stop_when,
+            stop_on_headers=stop_on_headers,
             follow_redirects=follow_redirects,
         )
 

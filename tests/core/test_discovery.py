@@ -610,12 +610,10 @@ HEAD_WITH_PINGBACK = b'<!DOCTYPE html><html><head><link rel="pingback" href="/rp
 def test_discovery_stops_reading_once_the_webmention_link_is_read(httpserver: HTTPServer) -> None:
     stream = Stream(HEAD_WITH_WEBMENTION)
     url = serve(httpserver, "/endless", stream)
-    started = time.monotonic()
 
     endpoint = discover_endpoint(url, policy=LOOPBACK)
 
     assert endpoint == webmention(httpserver.url_for("/wm"))
-    assert time.monotonic() - started < 1.0
     assert stream.sent <= 3
 
 
@@ -652,13 +650,30 @@ def test_a_pingback_link_stops_the_read_when_only_pingback_is_asked_for(
 ) -> None:
     stream = Stream(HEAD_WITH_PINGBACK)
     url = serve(httpserver, "/pingback-asked", stream)
-    started = time.monotonic()
 
     endpoint = discover_endpoint(url, policy=LOOPBACK, protocol="pingback")
 
     assert endpoint == pingback(httpserver.url_for("/rpc"))
-    assert time.monotonic() - started < 1.0
     assert stream.sent <= 3
+
+
+@pytest.mark.parametrize(
+    ("headers", "protocol", "expected"),
+    [
+        ([HTML_TYPE, ("Link", '</wm>; rel="webmention"')], None, "webmention"),
+        ([HTML_TYPE, ("X-Pingback", "/rpc")], "pingback", "pingback"),
+    ],
+)
+def test_an_endpoint_in_the_headers_means_no_body_is_read(
+    httpserver: HTTPServer, headers: list[tuple[str, str]], protocol: str | None, expected: str
+) -> None:
+    stream = Stream(b"<!DOCTYPE html><html><head>", filler_delay=0.01)
+    url = serve(httpserver, "/headers", stream, headers)
+
+    endpoint = discover_endpoint(url, policy=LOOPBACK, protocol=protocol)
+
+    assert endpoint is not None and endpoint.protocol == expected
+    assert stream.sent <= 2  # the server may have sent a piece before the close
 
 
 @pytest.mark.anyio
@@ -673,12 +688,10 @@ async def test_the_async_twin_finds_an_x_pingback_header(httpserver: HTTPServer)
 async def test_the_async_twin_stops_reading_early_too(httpserver: HTTPServer) -> None:
     stream = Stream(HEAD_WITH_WEBMENTION)
     url = serve(httpserver, "/endless", stream)
-    started = time.monotonic()
 
     endpoint = await adiscover_endpoint(url, policy=LOOPBACK)
 
     assert endpoint == webmention(httpserver.url_for("/wm"))
-    assert time.monotonic() - started < 1.0
     assert stream.sent <= 3
 
 

@@ -614,10 +614,9 @@ def test_a_content_length_over_the_cap_is_refused_before_reading(
     fetch: Fetch, raw_server: Any
 ) -> None:
     server = raw_server(claims_huge_length)
-    started = time.monotonic()
+    # A client that read on would wait for the deadline and fail with FetchTimeout.
     with pytest.raises(ResponseTooLarge, match="50000000 bytes long"):
         fetch(server.url)
-    assert time.monotonic() - started < 2  # the body was never waited for
 
 
 def test_a_body_over_the_cap_fails_or_is_cut_when_asked(
@@ -814,6 +813,10 @@ def test_a_head_request_is_not_refused_for_its_content_length(
     assert (response.status_code, response.content) == (200, b"")
 
 
+# Deadlines are behaviour, so these tests look at the clock, but only to tell
+# "cut off at the deadline" from "waited for a server that takes far longer".
+SLOW_MACHINE_MARGIN = 8.0
+
 # -- one deadline --------------------------------------------------------------------
 
 
@@ -825,7 +828,8 @@ def test_a_slow_server_is_cut_off_at_the_deadline(
     started = time.monotonic()
     with pytest.raises(FetchTimeout, match="within the 1 s deadline"):
         fetch(server.url, policy=LOCAL.replace(timeout=1.0))
-    assert time.monotonic() - started < 1.5
+    # These servers would go on for minutes; the margin is for a slow machine.
+    assert time.monotonic() - started < 1.0 + SLOW_MACHINE_MARGIN
 
 
 def test_the_deadline_covers_every_redirect_hop(fetch: Fetch, raw_server: Any) -> None:
@@ -840,8 +844,9 @@ def test_the_deadline_covers_every_redirect_hop(fetch: Fetch, raw_server: Any) -
     server = raw_server(slow_redirect)
     started = time.monotonic()
     with pytest.raises(FetchTimeout):
-        fetch(server.url, policy=LOCAL.replace(timeout=1.0, max_redirects=20))
-    assert time.monotonic() - started < 1.5
+        fetch(server.url, policy=LOCAL.replace(timeout=1.0, max_redirects=50))
+    # Fifty hops of 0.4 s would take 20 s; the margin is for a slow machine.
+    assert time.monotonic() - started < 1.0 + SLOW_MACHINE_MARGIN
 
 
 @pytest.fixture
@@ -866,20 +871,19 @@ def full_listener() -> Iterator[int]:
 def test_a_connection_that_does_not_complete_is_cut_off_at_the_connect_timeout(
     fetch: Fetch, full_listener: int
 ) -> None:
-    started = time.monotonic()
+    # The message tells the connect timeout (0.3 s) from the deadline (3 s).
     with pytest.raises(FetchTimeout, match="no connection within 0.3 s"):
         fetch(
             f"http://127.0.0.1:{full_listener}/",
             policy=LOCAL.replace(connect_timeout=0.3, timeout=3.0),
         )
-    assert time.monotonic() - started < 1.0
 
 
 def test_a_hung_dns_lookup_is_cut_off_at_the_deadline(fetch: Fetch) -> None:
     release = threading.Event()
 
     def hung(host: str, port: int) -> list[str]:
-        release.wait(5)
+        release.wait(30)
         return [PUBLIC_IP]
 
     started = time.monotonic()
@@ -888,7 +892,8 @@ def test_a_hung_dns_lookup_is_cut_off_at_the_deadline(fetch: Fetch) -> None:
             fetch("http://slow-dns.test/", policy=FetchPolicy(resolver=hung, timeout=0.5))
     finally:
         release.set()
-    assert time.monotonic() - started < 1.0
+    # The lookup would hang for 30 s; the margin is for a slow machine.
+    assert time.monotonic() - started < 0.5 + SLOW_MACHINE_MARGIN
 
 
 # -- failures become FetchErrors ------------------------------------------------------

@@ -27,9 +27,14 @@ def parser(request: pytest.FixtureRequest) -> str:
 
 @contextmanager
 def within(seconds: float) -> Iterator[None]:
+    """A hang guard, not a speed test: ten times the budget a page takes here.
+
+    A quadratic or endless parse blows through any margin; a slow machine does
+    not. Speed itself is measured by ``make bench``.
+    """
     start = time.perf_counter()
     yield
-    assert time.perf_counter() - start < seconds
+    assert time.perf_counter() - start < 10 * seconds
 
 
 @contextmanager

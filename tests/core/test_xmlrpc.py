@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import time
 import xmlrpc.client
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -553,12 +552,10 @@ def test_a_billion_laughs_response_is_refused_too() -> None:
         parse_response(body)
 
 
-def test_a_100000_digit_integer_is_refused_quickly() -> None:
+def test_a_100000_digit_integer_is_refused_before_int_runs() -> None:
     body = call_with("<int>" + "7" * 100_000 + "</int>")
-    started = time.perf_counter()
     with pytest.raises(InvalidParams):
         parse_call(body, max_body=1 << 20)
-    assert time.perf_counter() - started < 0.5
 
 
 def test_50000_deep_nesting_is_refused_by_size_by_default() -> None:
@@ -590,18 +587,14 @@ def test_nesting_within_the_cap_is_accepted() -> None:
 
 def test_a_million_elements_are_refused_by_size_by_default() -> None:
     body = call_with("<array><data>" + "<value/>" * 1_000_000 + "</data></array>")
-    started = time.perf_counter()
     with pytest.raises(ParseError, match="too large"):
         parse_call(body)
-    assert time.perf_counter() - started < 0.5
 
 
 def test_too_many_elements_under_a_raised_size_cap_stop_the_parse_early() -> None:
     body = call_with("<array><data>" + "<value/>" * 1_000_000 + "</data></array>")
-    started = time.perf_counter()
     with pytest.raises(ParseError, match="too many elements"):
         parse_call(body, max_body=len(body))
-    assert time.perf_counter() - started < 2
 
 
 def test_the_element_cap_can_be_raised() -> None:
