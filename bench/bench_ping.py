@@ -76,10 +76,13 @@ def bench_concurrent_pings() -> None:
             )
             took = time.perf_counter() - start
             ok = sum(r.ok for r in results)
+            failures = {f"{r.outcome.value}: {r.message}" for r in results if not r.ok}
             print(
                 f"  concurrency={concurrency:<3}              {took:6.2f} s  "
                 f"= {took / one:4.1f} x one target (goal <= 3.0); {ok}/{len(results)} ok"
             )
+            for failure in sorted(failures):
+                print(f"      not ok: {failure}")
 
 
 def hostile_site(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:

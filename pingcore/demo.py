@@ -58,6 +58,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connections when many pings
+    # arrive at once; a dropped SYN is retried only after a second.
+    request_queue_size = 128
 
 
 @contextmanager
