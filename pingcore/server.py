@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from . import xmlrpc
 from .errors import (
@@ -34,6 +35,7 @@ __all__ = [
     "ReceivedPing",
     "Response",
     "Target",
+    "deleted_signal_arguments",
 ]
 
 logger = logging.getLogger("pingcore.server")
@@ -75,6 +77,46 @@ class ReceivedPing:
     @property
     def kwargs(self) -> Mapping[str, Any]:
         return self.target.kwargs
+
+    @property
+    def author_or_host(self) -> str:
+        """The author the page names, else the source's host name: always a string.
+
+        A host name says who linked in words a reader recognises, where a page
+        title is often a whole headline. Both adapters' signals carry this.
+        """
+        return self.author or urlsplit(self.source_url).hostname or self.source_url
+
+    def signal_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of the adapters' ``received`` signals.
+
+        pingdjack's (source_url, target_url, view, args, kwargs, author,
+        excerpt) plus title, remote_addr and protocol.
+        """
+        return {
+            "source_url": self.source_url,
+            "target_url": self.target_url,
+            "view": self.view,
+            "args": tuple(self.args),
+            "kwargs": dict(self.kwargs),
+            "author": self.author_or_host,
+            "excerpt": self.excerpt,
+            "title": self.title,
+            "remote_addr": self.remote_addr,
+            "protocol": self.protocol,
+        }
+
+
+def deleted_signal_arguments(source_url: str, target: Target) -> dict[str, Any]:
+    """The keyword arguments of the adapters' ``deleted`` signals (Webmention deletes)."""
+    return {
+        "source_url": source_url,
+        "target_url": target.url,
+        "view": target.view,
+        "args": tuple(target.args),
+        "kwargs": dict(target.kwargs),
+        "protocol": "webmention",
+    }
 
 
 @dataclass(frozen=True)

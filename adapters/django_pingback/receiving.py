@@ -7,64 +7,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.http import Http404, HttpRequest
 
 from pingcore.errors import TargetNotFound
 from pingcore.ratelimit import RateLimiter
-from pingcore.server import PingbackServer, ReceivedPing, Target
+from pingcore.server import PingbackServer, ReceivedPing, Target, deleted_signal_arguments
 from pingcore.webmention import Queue, WebmentionReceiver
 
 from .conf import pingback_settings
 from .signals import deleted, received
 from .targets import SiteContext, resolve_target
 
-__all__ = ["author_name", "pingback_server", "webmention_receiver"]
+__all__ = ["pingback_server", "webmention_receiver"]
 
 STORAGE_APP = "django_pingback.storage"
 
 
-def author_name(ping: ReceivedPing) -> str:
-    """The author the page names, else the source's host name: receivers always get a string.
-
-    A host name says who linked in the words a reader recognises (a site's
-    name), where the page title is often a whole headline.
-    """
-    return ping.author or (urlsplit(ping.source_url).hostname or "")
-
-
 def send_received(sender: HttpRequest | None, ping: ReceivedPing) -> None:
     try:
-        received.send(
-            sender=sender,
-            source_url=ping.source_url,
-            target_url=ping.target_url,
-            view=ping.view,
-            args=tuple(ping.args),
-            kwargs=dict(ping.kwargs),
-            author=author_name(ping),
-            excerpt=ping.excerpt,
-            title=ping.title,
-            remote_addr=ping.remote_addr,
-            protocol=ping.protocol,
-        )
+        received.send(sender=sender, **ping.signal_arguments())
     except Http404 as exc:
         # get_object_or_404 in a receiver: the page the target names does not exist.
         raise TargetNotFound() from exc
 
 
 def send_deleted(sender: HttpRequest | None, source_url: str, target: Target) -> None:
-    deleted.send(
-        sender=sender,
-        source_url=source_url,
-        target_url=target.url,
-        view=target.view,
-        args=tuple(target.args),
-        kwargs=dict(target.kwargs),
-        protocol="webmention",
-    )
+    deleted.send(sender=sender, **deleted_signal_arguments(source_url, target))
 
 
 def stored_duplicate_check() -> Callable[[str, str], bool] | None:

@@ -12,7 +12,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -28,7 +27,14 @@ from werkzeug.utils import import_string
 from pingcore.client import PingResult
 from pingcore.fetch import FetchPolicy
 from pingcore.ratelimit import MemoryStore, RateLimiter, RateLimitStore
-from pingcore.server import PingbackServer, PingRequest, ReceivedPing, Response, Target
+from pingcore.server import (
+    PingbackServer,
+    PingRequest,
+    ReceivedPing,
+    Response,
+    Target,
+    deleted_signal_arguments,
+)
 from pingcore.webmention import WebmentionReceiver
 
 from .advertising import (
@@ -43,7 +49,7 @@ from .sending import PingJob, run_in_thread, site_root
 from .signals import deleted, received
 from .targets import resolve_target
 
-__all__ = ["Pingback", "PingbackState", "author_fallback"]
+__all__ = ["Pingback", "PingbackState"]
 
 logger = logging.getLogger("flask_pingback")
 
@@ -68,11 +74,6 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     # a None value turns that limit off; None turns every limit off.
     "PINGBACK_RATE_LIMIT": {},
 }
-
-
-def author_fallback(source_url: str) -> str:
-    """Who wrote a source page that names no one: its host name (``blog.example``)."""
-    return urlsplit(source_url).hostname or source_url
 
 
 @dataclass(frozen=True)
@@ -122,32 +123,12 @@ def _send_received(ping: ReceivedPing) -> None:
         )
     # Exceptions propagate: the core turns Pingback errors into their faults and
     # anything else into fault 0, logged.
-    received.send(
-        app,
-        source_url=ping.source_url,
-        target_url=ping.target_url,
-        view=ping.view,
-        args=tuple(ping.args),
-        kwargs=dict(ping.kwargs),
-        author=ping.author or author_fallback(ping.source_url),
-        excerpt=ping.excerpt,
-        title=ping.title,
-        remote_addr=ping.remote_addr,
-        protocol=ping.protocol,
-    )
+    received.send(app, **ping.signal_arguments())
 
 
 def _send_deleted(source_url: str, target: Target) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    deleted.send(
-        app,
-        source_url=source_url,
-        target_url=target.url,
-        view=target.view,
-        args=tuple(target.args),
-        kwargs=dict(target.kwargs),
-        protocol="webmention",
-    )
+    deleted.send(app, **deleted_signal_arguments(source_url, target))
 
 
 # -- the one place Flask's request goes in and the core's response comes out ----

@@ -26,6 +26,7 @@ from pingcore import (
     UnpingableTarget,
 )
 from pingcore import xmlrpc as rpc
+from pingcore.server import deleted_signal_arguments
 
 TARGET = "http://blog.test/posts/hello/"
 
@@ -331,3 +332,18 @@ def test_concurrent_pings_are_each_answered(endpoint: str, source: str, inbox: I
 def _no_leftover_handlers(httpserver: HTTPServer) -> Iterator[None]:
     yield
     httpserver.clear()
+
+
+def test_signal_arguments_carry_pingdjacks_names_and_a_host_for_a_nameless_page() -> None:
+    target = Target(TARGET, view="post_detail", args=["a"], kwargs={"slug": "hello"})
+    ping = ReceivedPing(
+        "http://bob.example/reply", TARGET, "pingback", "Reply", None, "…", target, "192.0.2.7"
+    )
+    arguments = ping.signal_arguments()
+    assert set(arguments) == {
+        "source_url", "target_url", "view", "args", "kwargs",
+        "author", "excerpt", "title", "remote_addr", "protocol",
+    }  # fmt: skip
+    assert arguments["author"] == "bob.example"
+    assert arguments["args"] == ("a",) and arguments["kwargs"] == {"slug": "hello"}
+    assert deleted_signal_arguments("http://bob.example/reply", target)["protocol"] == "webmention"
