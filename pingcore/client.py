@@ -109,8 +109,10 @@ def readable(text: str) -> str:
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
-def check_urls(source_url: str, target_url: str) -> None:
-    for name, url in (("source_url", source_url), ("target_url", target_url)):
+def check_urls(
+    source_url: str, target_url: str, names: tuple[str, str] = ("source_url", "target_url")
+) -> None:
+    for name, url in zip(names, (source_url, target_url), strict=True):
         if not is_http_url(url):
             raise ValueError(f"{name} must be an absolute http(s) URL, not {url!r}")
 
@@ -131,6 +133,9 @@ def read_answer(
             f"The {endpoint.protocol} endpoint {endpoint.url} answered with a redirect "
             f"({answer.status_code}); a ping is never re-sent to another address."
         )
+    if answer.status_code >= 500:
+        # The receiver's own trouble, for either protocol: a failure, not a refusal.
+        answer.raise_for_status()
     if endpoint.protocol == "webmention":
         text = readable(answer.content.decode("utf-8", "replace"))
         if answer.status_code >= 400:
@@ -140,7 +145,11 @@ def read_answer(
             )
         outcome = Outcome.ACCEPTED if answer.status_code in (201, 202) else Outcome.REGISTERED
     else:
-        answer.raise_for_status()
+        if answer.status_code >= 400:
+            raise PingbackError(
+                f"The Pingback endpoint {endpoint.url} refused the call "
+                f"(HTTP {answer.status_code})."
+            )
         try:
             value = xmlrpc.parse_response(answer.content, max_body=MAX_ANSWER_BYTES)
         except xmlrpc.XMLRPCFault as fault:
@@ -298,7 +307,7 @@ def ping_external_urls(
     included. ``progress(done, total, result)`` is called in the caller's
     thread as each ping finishes.
     """
-    check_urls(source_url, source_url)
+    check_urls(source_url, root_url, names=("source_url", "root_url"))
     targets = external_urls(html, root_url, base_url=source_url)
     results: dict[str, PingResult] = {}
     if not targets:
@@ -374,7 +383,7 @@ async def aping_external_urls(
     progress: Progress | None = None,
 ) -> list[PingResult]:
     """The async twin of ``ping_external_urls``."""
-    check_urls(source_url, source_url)
+    check_urls(source_url, root_url, names=("source_url", "root_url"))
     targets = external_urls(html, root_url, base_url=source_url)
     results: dict[str, PingResult] = {}
     limiter = anyio.CapacityLimiter(max(1, concurrency))

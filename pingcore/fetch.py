@@ -68,8 +68,10 @@ Resolver = Callable[[str, int], Sequence[str]]
 """(host, port) -> the IP addresses (as strings) the host name stands for."""
 
 StopWhen = Callable[[bytes], bool]
-HeadersStop = Callable[[httpx.Headers], bool]
 """Called with the decoded body read so far; True stops reading."""
+
+HeadersStop = Callable[[httpx.Headers], bool]
+"""Called with the final response's headers; True skips the body."""
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

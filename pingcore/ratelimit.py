@@ -7,6 +7,9 @@ shape (many pings naming one victim host with random query strings).
 
 from __future__ import annotations
 
+import ipaddress
+import itertools
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +19,7 @@ from urllib.parse import urlsplit
 
 from .errors import RateLimited
 
-__all__ = ["MemoryStore", "RateLimitStore", "RateLimiter"]
+__all__ = ["MemoryStore", "RateLimitStore", "RateLimiter", "client_key", "host_key"]
 
 
 class RateLimitStore(Protocol):
@@ -30,25 +33,36 @@ class RateLimitStore(Protocol):
 class MemoryStore:
     """Fixed-window counters in this process's memory, safe across threads."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000
+    ) -> None:
         self._clock = clock
+        self._max_keys = max_keys
         self._lock = threading.Lock()
         self._counts: dict[str, tuple[float, int]] = {}
+        self._next_prune = 0.0
 
     def hit(self, key: str, window: float) -> int:
         now = self._clock()
         with self._lock:
-            start, count = self._counts.get(key, (now, 0))
+            start, count = self._counts.pop(key, (now, 0))
             if now - start >= window:
                 start, count = now, 0
+            # Re-inserted, so the dict's order runs from least to most recently hit.
             self._counts[key] = (start, count + 1)
-            if len(self._counts) > 100_000:
-                self._prune(now, window)
+            if len(self._counts) > self._max_keys:
+                self._shrink(now, window)
             return count + 1
 
-    def _prune(self, now: float, window: float) -> None:
-        # Bounded memory under a flood of distinct keys.
-        for key in [k for k, (start, _) in self._counts.items() if now - start >= window]:
+    def _shrink(self, now: float, window: float) -> None:
+        # Bounded memory under a flood of distinct keys, at a bounded cost: expired
+        # keys go at most once a window; past that the least recently hit go first.
+        if now >= self._next_prune:
+            self._next_prune = now + window
+            for key in [k for k, (start, _) in self._counts.items() if now - start >= window]:
+                del self._counts[key]
+        excess = len(self._counts) - self._max_keys
+        for key in list(itertools.islice(self._counts, max(excess, 0))):
             del self._counts[key]
 
 
@@ -68,9 +82,39 @@ class RateLimiter:
 
     def check(self, source_url: str, remote_addr: str | None) -> None:
         if self.per_address is not None and remote_addr:
-            if self.store.hit(f"pingcore:addr:{remote_addr}", self.window) > self.per_address:
+            client = client_key(remote_addr)
+            if self.store.hit(f"pingcore:addr:{client}", self.window) > self.per_address:
                 raise RateLimited("Too many pings from your address; try again later.")
         if self.per_source_host is not None:
-            host = (urlsplit(source_url).hostname or "").lower()
+            host = host_key(urlsplit(source_url).hostname or "")
             if self.store.hit(f"pingcore:host:{host}", self.window) > self.per_source_host:
                 raise RateLimited("Too many pings naming this source host; try again later.")
+
+
+def host_key(host: str) -> str:
+    """One key per host however it is spelled: 127.1, 2130706433 and ::ffff:7f00:1 are one."""
+    host = host.lower().rstrip(".").strip("[]")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            # The old spellings the resolver accepts: 127.1, 0x7f.1, 2130706433.
+            address = ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return host
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+def client_key(remote_addr: str) -> str:
+    """A pinging client: its IPv4 address, or its IPv6 /64 (one subscriber's usual share)."""
+    try:
+        address = ipaddress.ip_address(remote_addr.split("%")[0])
+    except ValueError:
+        return remote_addr
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

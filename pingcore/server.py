@@ -127,10 +127,6 @@ class Response:
     headers: Mapping[str, str]
     body: bytes
 
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("Content-Type", "")
-
 
 ResolveTarget = Callable[[str], "Target | None | Awaitable[Target | None]"]
 OnReceived = Callable[[ReceivedPing], "None | Awaitable[None]"]
@@ -174,15 +170,31 @@ def check_ping_params(source: Any, target: Any) -> tuple[str, str]:
                 "of at most 2048 characters."
             )
     source, target = source.strip(), target.strip()
+    for name, value in (("sourceURI", source), ("targetURI", target)):
+        netloc = urlsplit(value).netloc
+        # user@host and backslashes read differently in browsers and in parsers:
+        # a URL that names its host ambiguously names no page we can check.
+        if "@" in netloc or "\\" in netloc:
+            raise xmlrpc.InvalidParams(
+                f"Invalid parameters: {name} must not carry credentials or backslashes."
+            )
     if page_url(source) == page_url(target):
         raise PingbackError("The source URL and the target URL cannot be the same page.")
     return source, target
 
 
+# What a source may be: HTML first, plain text last (the Webmention
+# recommendation asks receivers to say what they accept).
+SOURCE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5, */*;q=0.1"
+
+
 def source_request_headers(remote_addr: str | None) -> dict[str, str]:
-    # As WordPress does: the page we fetch learns who asked us to fetch it, so a
-    # victim of a reflection attack can see where the pings come from.
-    return {"X-Pingback-Forwarded-For": remote_addr} if remote_addr else {}
+    headers = {"Accept": SOURCE_ACCEPT}
+    if remote_addr:
+        # As WordPress does: the page we fetch learns who asked us to fetch it, so
+        # a victim of a reflection attack can see where the pings come from.
+        headers["X-Pingback-Forwarded-For"] = remote_addr
+    return headers
 
 
 def build_record(

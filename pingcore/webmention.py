@@ -7,6 +7,7 @@ plain-text reason instead of XML-RPC faults.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,7 @@ from .errors import (
     SourceNotFound,
     TargetNotFound,
     UnpingableTarget,
+    UpstreamError,
 )
 from .fetch import AsyncFetcher, Fetcher, FetchResponse
 from .server import (
@@ -81,8 +83,14 @@ class _ReceiverBase(_ServerBase):
     ) -> None:
         kwargs.setdefault("max_body", MAX_FORM_BYTES)
         super().__init__(*args, **kwargs)
-        if success_status not in (200, 201, 202):
-            raise ValueError("success_status must be 200, 201 or 202")
+        if success_status not in (200, 202):
+            # 201 Created needs a Location with a status page, which the core has not.
+            raise ValueError("success_status must be 200 or 202")
+        if self.is_duplicate is not None:
+            raise TypeError(
+                "is_duplicate does not apply to Webmention: a repeated mention is an "
+                "update, verified again (raise DuplicatePing from on_received instead)"
+            )
         self.on_deleted = on_deleted
         self.queue = queue
         self.success_status = success_status
@@ -126,10 +134,13 @@ class _ReceiverBase(_ServerBase):
             return text_response(403, exc.message)
         if isinstance(exc, RateLimited):
             return text_response(429, exc.message, **{"Retry-After": "60"})
-        if isinstance(exc, PingbackError) and exc.message != GENERIC_FAULT:
-            return text_response(400, exc.message)
+        if isinstance(exc, UpstreamError):
+            return text_response(502, exc.message)
+        if type(exc) is PingbackError and exc.message != GENERIC_FAULT:
+            return text_response(400, exc.message)  # e.g. source and target the same page
         if not isinstance(exc, PingbackError):
             log_unexpected("webmention", exc)
+        # A receiver crashed (logged where it happened): our fault, not the sender's.
         return text_response(500, "The Webmention could not be processed; try again later.")
 
     def accepted(self) -> Response:
@@ -251,7 +262,9 @@ class AsyncWebmentionReceiver(_ReceiverBase):
             )
             self.check_rate(request)
             if self.queue is not None:
-                self.queue(request)
+                queued = self.queue(request)
+                if inspect.isawaitable(queued):
+                    await queued
                 return self.accepted()
             await self.verify(request, target)
         except Exception as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import decimal
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -539,6 +540,12 @@ def _array(element: etree._Element, context: _Context) -> list[Any]:
 # Writing
 
 
+def _decimal_notation(value: float) -> str:
+    """The shortest repr of a float, written out without an exponent."""
+    text = format(decimal.Decimal(repr(value)), "f")
+    return text if "." in text else text + ".0"
+
+
 def dump_call(method_name: str, params: Sequence[Any]) -> bytes:
     """A UTF-8 ``methodCall`` document calling ``method_name`` with ``params``."""
     if not _METHOD_NAME.fullmatch(method_name):
@@ -589,7 +596,8 @@ def _dump_value(value: Any) -> Iterator[str]:
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError("XML-RPC has no infinity or NaN")
-        yield f"<double>{value!r}</double>"
+        # XML-RPC allows decimal notation only: 1e+20 must go out as 100000000000000000000.0
+        yield f"<double>{_decimal_notation(value)}</double>"
     elif isinstance(value, str):
         yield f"<string>{_escape(value)}</string>"
     elif isinstance(value, bytes | bytearray | memoryview):
@@ -598,7 +606,12 @@ def _dump_value(value: Any) -> Iterator[str]:
         if value.tzinfo is not None and value.utcoffset() is not None:
             # XML-RPC dates carry no zone; UTC is the only reading a receiver can share.
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        yield f"<dateTime.iso8601>{value.strftime('%Y%m%dT%H:%M:%S')}</dateTime.iso8601>"
+        # strftime's %Y does not pad years before 1000 on every platform.
+        stamp = (
+            f"{value.year:04d}{value.month:02d}{value.day:02d}"
+            f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+        )
+        yield f"<dateTime.iso8601>{stamp}</dateTime.iso8601>"
     elif isinstance(value, Mapping):
         yield "<struct>"
         for name, member in value.items():

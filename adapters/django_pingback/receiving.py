@@ -12,7 +12,6 @@ from django.apps import apps
 from django.http import Http404, HttpRequest
 
 from pingcore.errors import TargetNotFound
-from pingcore.ratelimit import RateLimiter
 from pingcore.server import PingbackServer, ReceivedPing, Target, deleted_signal_arguments
 from pingcore.webmention import Queue, WebmentionReceiver
 
@@ -61,13 +60,12 @@ def webmention_receiver(
     site: SiteContext,
     *,
     queue: Queue | None = None,
-    rate_limiter: RateLimiter | None = None,
 ) -> WebmentionReceiver:
     return WebmentionReceiver(
         partial(resolve_target, site),
         partial(send_received, sender),
         on_deleted=partial(send_deleted, sender),
         policy=pingback_settings.source_policy(),
-        rate_limiter=rate_limiter if rate_limiter is not None else pingback_settings.rate_limiter(),
+        rate_limiter=pingback_settings.rate_limiter(),
         queue=queue,
     )

@@ -269,3 +269,31 @@ async def test_the_async_twins_ping(site: Site, local_policy: FetchPolicy) -> No
     ]
     with pytest.raises(DuplicatePing):
         await aping(source, a, policy=local_policy)
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [(403, Outcome.REFUSED), (500, Outcome.FAILED)],
+)
+@pytest.mark.parametrize("protocol", ["pingback", "webmention"])
+def test_an_error_status_reads_the_same_for_both_protocols(
+    httpserver: HTTPServer, local_policy: FetchPolicy, status: int, outcome: Outcome, protocol: str
+) -> None:
+    httpserver.expect_request("/endpoint", method="POST").respond_with_data("no", status=status)
+    header = (
+        {"X-Pingback": httpserver.url_for("/endpoint")}
+        if protocol == "pingback"
+        else {"Link": f'<{httpserver.url_for("/endpoint")}>; rel="webmention"'}
+    )
+    httpserver.expect_request("/posts/s").respond_with_data("", headers=header)
+    html = f'<a href="{httpserver.url_for("/posts/s")}">s</a>'
+    [result] = ping_external_urls(
+        "http://blog.example/p", html, "http://blog.example/", policy=local_policy
+    )
+    assert (result.outcome, result.protocol) == (outcome, protocol)
+    assert str(status) in result.message
+
+
+def test_a_root_url_that_is_not_http_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="root_url"):
+        ping_external_urls("http://blog.example/p", "<p>x</p>", "blog.example")

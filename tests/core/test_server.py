@@ -135,6 +135,13 @@ def test_an_oversized_body_is_refused_with_413(server: PingbackServer) -> None:
         (rpc.dump_call("pingback.ping", [1, 2]), -32602),
         (rpc.dump_call("pingback.ping", ["ftp://a.test/", TARGET]), -32602),
         (rpc.dump_call("pingback.ping", ["http://a.test/", "not a url"]), -32602),
+        (rpc.dump_call("pingback.ping", ["http://u:p@a.test/", TARGET]), -32602),
+        (
+            rpc.dump_call(
+                "pingback.ping", ["http://a.test/", "http://evil.test\\@blog.test/posts/hello/"]
+            ),
+            -32602,
+        ),
     ],
 )
 def test_bad_calls_get_the_interoperability_fault(

@@ -17,6 +17,7 @@ from pingcore import (
     RateLimiter,
     ReceivedPing,
     Target,
+    UpstreamError,
     WebmentionReceiver,
 )
 
@@ -80,12 +81,37 @@ def test_a_valid_mention_is_registered(
     assert ping.protocol == "webmention" and "Alice's note" in ping.excerpt
 
 
-@pytest.mark.parametrize("status", [201, 202])
-def test_the_success_status_is_configurable(
-    make_receiver: Callable[..., WebmentionReceiver], source: str, status: int
+def test_the_success_status_can_be_202(
+    make_receiver: Callable[..., WebmentionReceiver], source: str
 ) -> None:
-    receiver = make_receiver(success_status=status)
-    assert receiver.handle(form(source=source, target=TARGET)).status == status
+    receiver = make_receiver(success_status=202)
+    assert receiver.handle(form(source=source, target=TARGET)).status == 202
+
+
+def test_201_is_refused_for_want_of_a_status_page() -> None:
+    with pytest.raises(ValueError, match="200 or 202"):
+        WebmentionReceiver(resolve, Recorder().on_received, success_status=201)
+
+
+def test_is_duplicate_is_refused_since_a_repeat_is_an_update() -> None:
+    with pytest.raises(TypeError, match="update"):
+        WebmentionReceiver(resolve, Recorder().on_received, is_duplicate=lambda s, t: True)
+
+
+def test_an_upstream_error_from_the_receiver_is_502(local_policy: FetchPolicy, source: str) -> None:
+    def on_received(ping: ReceivedPing) -> None:
+        raise UpstreamError()
+
+    receiver = WebmentionReceiver(resolve, on_received, policy=local_policy)
+    assert receiver.handle(form(source=source, target=TARGET)).status == 502
+
+
+def test_the_source_fetch_says_what_it_accepts(
+    make_receiver: Callable[..., WebmentionReceiver], source: str, httpserver: HTTPServer
+) -> None:
+    make_receiver().handle(form(source=source, target=TARGET))
+    request, _ = httpserver.log[0]
+    assert request.headers["Accept"].startswith("text/html")
 
 
 @pytest.mark.parametrize(
@@ -204,3 +230,20 @@ async def test_the_async_receiver_registers_and_deletes(
     gone = httpserver.url_for("/gone")
     assert (await receiver.handle(form(source=gone, target=TARGET))).status == 200
     assert recorder.received[0].source_url == source and recorder.deleted[0][0] == gone
+
+
+@pytest.mark.anyio
+async def test_the_async_receiver_awaits_a_coroutine_queue(
+    recorder: Recorder, local_policy: FetchPolicy, source: str
+) -> None:
+    queued: list[PingRequest] = []
+
+    async def queue(job: PingRequest) -> None:
+        queued.append(job)
+
+    receiver = AsyncWebmentionReceiver(
+        resolve, recorder.on_received, policy=local_policy, queue=queue
+    )
+    assert (await receiver.handle(form(source=source, target=TARGET))).status == 202
+    assert await receiver.process(queued[0]) is True
+    assert recorder.received[0].source_url == source

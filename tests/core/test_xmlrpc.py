@@ -723,3 +723,16 @@ json_like = st.recursive(
 @given(json_like)
 def test_any_encodable_value_round_trips(value: Any) -> None:
     assert parse_response(dump_response(value)) == value
+
+
+@pytest.mark.parametrize("value", [1e20, 1e-20, 5e-324, -2.5, 3.0])
+def test_doubles_go_out_in_decimal_notation_and_come_back_equal(value: float) -> None:
+    body = dump_response(value)
+    assert b"e" not in body.split(b"<double>")[1].split(b"</double>")[0].lower()
+    assert parse_response(body) == value
+
+
+def test_a_date_before_the_year_1000_round_trips() -> None:
+    moment = datetime(999, 1, 2, 3, 4, 5)
+    assert b"09990102T03:04:05" in dump_response(moment)
+    assert parse_response(dump_response(moment)) == moment
