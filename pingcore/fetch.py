@@ -110,7 +110,11 @@ class FetchPolicy:
     ``resolver`` maps (host, port) to IP address strings; None means the
     system's getaddrinfo. ``verify`` is True (the usual certificate
     authorities), False (no certificate checks: never in production) or an
-    ``ssl.SSLContext`` to use as is.
+    ``ssl.SSLContext`` to use as is. ``before_connect(host, addresses)`` is
+    called with the addresses a host resolved to, once they passed every check
+    and just before connecting; raising refuses the connection (the server's
+    per-address rate limit uses it, so a wildcard DNS zone pointing many names
+    at one victim still counts as one victim).
     """
 
     allow_private_addresses: bool = False
@@ -123,6 +127,7 @@ class FetchPolicy:
     user_agent: str = f"pingcore/{__version__}"
     resolver: Resolver | None = None
     verify: ssl.SSLContext | bool = True
+    before_connect: Callable[[str, Sequence[str]], None] | None = None
 
     def __post_init__(self) -> None:
         if self.max_bytes < 0 or self.max_redirects < 0 or self.max_url_length < 1:
@@ -718,6 +723,8 @@ class _PinnedBackend(httpcore.NetworkBackend):
             answer = _run_with_timeout(self._resolver, host, port, wait)
         addresses = _valid_addresses(host, answer)
         _check_addresses(host, port, addresses, self._policy)
+        if self._policy.before_connect is not None:
+            self._policy.before_connect(host, addresses)
         failures: list[Exception] = []
         for address in addresses:
             attempt = _until_deadline(timeout)
@@ -771,6 +778,8 @@ class _AsyncPinnedBackend(httpcore.AsyncNetworkBackend):
                 raise _resolve_failure(host, exc) from exc
         addresses = _valid_addresses(host, answer)
         _check_addresses(host, port, addresses, self._policy)
+        if self._policy.before_connect is not None:
+            self._policy.before_connect(host, addresses)
         failures: list[Exception] = []
         for address in addresses:
             try:

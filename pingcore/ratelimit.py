@@ -12,7 +12,7 @@ import itertools
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -72,12 +72,16 @@ class RateLimiter:
 
     ``per_address``: pings one client address may make in ``window`` seconds.
     ``per_source_host``: fetches this server makes to one host in ``window``.
+    ``per_source_address``: fetches to one IP address in ``window``, however
+    many names point at it (checked just before connecting; more generous,
+    since many small sites share one hosting address).
     ``None`` turns a limit off.
     """
 
     store: RateLimitStore = field(default_factory=MemoryStore)
     per_address: int | None = 30
     per_source_host: int | None = 20
+    per_source_address: int | None = 60
     window: float = 60.0
 
     def check(self, source_url: str, remote_addr: str | None) -> None:
@@ -88,6 +92,14 @@ class RateLimiter:
         if self.per_source_host is not None:
             host = host_key(urlsplit(source_url).hostname or "")
             if self.store.hit(f"pingcore:host:{host}", self.window) > self.per_source_host:
+                raise RateLimited("Too many pings naming this source host; try again later.")
+
+    def check_addresses(self, host: str, addresses: Sequence[str]) -> None:
+        """The fetcher's ``before_connect`` hook: count the addresses a source resolved to."""
+        if self.per_source_address is None:
+            return
+        for address in sorted({host_key(a) for a in addresses}):
+            if self.store.hit(f"pingcore:ip:{address}", self.window) > self.per_source_address:
                 raise RateLimited("Too many pings naming this source host; try again later.")
 
 

@@ -291,6 +291,8 @@ class _ServerBase:
         # Limits are on unless the site passes its own limiter (in-memory is
         # right for one process; several processes want a shared store).
         self.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
+        # Every fetch of a source also counts against the address it connects to.
+        self.fetch_policy = self.policy.replace(before_connect=self.rate_limiter.check_addresses)
         self.max_body = max_body
         self.source_max_bytes = source_max_bytes or self.policy.max_bytes
 
@@ -416,7 +418,7 @@ class PingbackServer(_ServerBase):
             raise DuplicatePing()
 
     def fetch_source(self, request: PingRequest) -> FetchResponse:
-        return fetch_source(self._fetcher, self.policy, request, self.source_max_bytes)
+        return fetch_source(self._fetcher, self.fetch_policy, request, self.source_max_bytes)
 
 
 class AsyncPingbackServer(_ServerBase):
@@ -457,7 +459,7 @@ class AsyncPingbackServer(_ServerBase):
             raise DuplicatePing()
 
     async def fetch_source(self, request: PingRequest) -> FetchResponse:
-        return await afetch_source(self._fetcher, self.policy, request, self.source_max_bytes)
+        return await afetch_source(self._fetcher, self.fetch_policy, request, self.source_max_bytes)
 
 
 def _sync(value: T | Awaitable[T]) -> T:

@@ -234,7 +234,7 @@ class WebmentionReceiver(_ReceiverBase):
         return True
 
     def fetch_source(self, request: PingRequest) -> FetchResponse:
-        return fetch_source(self._fetcher, self.policy, request, self.source_max_bytes)
+        return fetch_source(self._fetcher, self.fetch_policy, request, self.source_max_bytes)
 
 
 class AsyncWebmentionReceiver(_ReceiverBase):
@@ -298,4 +298,4 @@ class AsyncWebmentionReceiver(_ReceiverBase):
         return True
 
     async def fetch_source(self, request: PingRequest) -> FetchResponse:
-        return await afetch_source(self._fetcher, self.policy, request, self.source_max_bytes)
+        return await afetch_source(self._fetcher, self.fetch_policy, request, self.source_max_bytes)

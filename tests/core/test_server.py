@@ -354,3 +354,25 @@ def test_signal_arguments_carry_pingdjacks_names_and_a_host_for_a_nameless_page(
     assert arguments["author"] == "bob.example"
     assert arguments["args"] == ("a",) and arguments["kwargs"] == {"slug": "hello"}
     assert deleted_signal_arguments("http://bob.example/reply", target)["protocol"] == "webmention"
+
+
+def test_many_names_for_one_address_are_limited_as_one_source(
+    inbox: Inbox, httpserver: HTTPServer
+) -> None:
+    # A wildcard DNS zone pointing every name at one victim: the names differ,
+    # the address does not.
+    httpserver.expect_request("/reply").respond_with_data(SOURCE_PAGE, content_type="text/html")
+    port = httpserver.port
+    policy = FetchPolicy(allow_private_addresses=True, resolver=lambda host, p: ["127.0.0.1"])
+    limiter = RateLimiter(per_address=None, per_source_host=None, per_source_address=3)
+    server = PingbackServer(resolve, inbox, policy=policy, rate_limiter=limiter)
+    codes = []
+    for n in range(6):
+        answer = server.handle(call(f"http://n{n}.wildcard.test:{port}/reply", TARGET))
+        try:
+            rpc.parse_response(answer.body)
+            codes.append(None)
+        except rpc.XMLRPCFault as fault:
+            codes.append(fault.code)
+    assert codes[3:] == [50, 50, 50]
+    assert len(httpserver.log) == 3
