@@ -24,7 +24,7 @@ from typing import Any
 
 from pingcore import FetchPolicy, PingbackServer, ReceivedPing, Target, ping, ping_external_urls
 from pingcore import xmlrpc as rpc
-from pingcore.demo import serve
+from pingcore.loopback import serve
 
 DELAY = 0.2
 TARGETS = 50

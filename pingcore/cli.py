@@ -1,23 +1,445 @@
-"""The ``pingcore`` command: ``pingcore demo`` for now; the other subcommands follow."""
+"""The ``pingcore`` command: the client, endpoint discovery and the server's reading, in a shell.
+
+Each subcommand is one function from parsed arguments to an exit status;
+``main`` turns every failure a user can cause into one line on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urlsplit, urlunsplit
+
+from ._version import __version__
+from .cli_output import printable, progress_display, result_json, results_table
+from .client import ping, ping_external_urls
+from .discovery import PROTOCOLS, discover_endpoint
+from .errors import (
+    DuplicatePing,
+    FetchError,
+    FetchTimeout,
+    NoEndpoint,
+    PingbackError,
+    ResponseTooLarge,
+    SourceHasNoLink,
+    SourceNotFound,
+)
+from .fetch import Fetcher, FetchPolicy
+from .htmltree import decode_html
+from .links import external_urls
+from .server import SOURCE_UNAVAILABLE, check_ping_params
+from .source import parse_source
+from .urls import is_http_url
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+DEBUG_ENV = "PINGCORE_DEBUG"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+# A root no URL of a page can lie under: the reserved .invalid name never
+# resolves, and external_urls does no I/O. With it, every absolute link of a
+# file counts and its relative links (the site's own pages) do not.
+NO_ROOT = "http://no-root.invalid/"
+
+# The fetcher's hints name FetchPolicy fields; the command's user has options instead.
+_OPTION_HINTS = {
+    "Pass FetchPolicy(allow_private_addresses=True) to allow it.": "Pass --allow-private "
+    "to allow it.",
+    "Pass FetchPolicy(allowed_ports=...) to allow it.": "Pass --allow-port PORT to allow it.",
+}
+
+
+class UsageError(Exception):
+    """The command line is wrong: exit status 2."""
+
+
+class CommandError(Exception):
+    """The command could not do what was asked: exit status 1, the message on stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse prints the usage and exits; one line and an exception let main() decide.
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# -- argument types --------------------------------------------------------------
+
+
+def http_url(value: str) -> str:
+    if not is_http_url(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an absolute http(s) URL")
+    return value
+
+
+def positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of seconds")
+    return number
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return number
+
+
+def port_number(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1-65535)")
+    return port
+
+
+# -- fetching ---------------------------------------------------------------------
+
+
+def add_fetch_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options that feed FetchPolicy, on the main parser and on each subcommand.
+
+    A subcommand's copies default to SUPPRESS, so that an option given before
+    the subcommand is not overwritten by the subcommand's default.
+    """
+    group = parser.add_argument_group("fetching (every request goes through the safe fetcher)")
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    group.add_argument(
+        "--allow-private",
+        action="store_true",
+        default=default(False),
+        help="reach loopback and private addresses, for local testing (any port on them)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=positive_float,
+        metavar="SECONDS",
+        default=default(None),
+        help="deadline for each request, redirects included (default 10)",
+    )
+    group.add_argument(
+        "--max-bytes",
+        type=positive_int,
+        metavar="N",
+        default=default(None),
+        help="the most bytes read of a page (default 1048576)",
+    )
+    group.add_argument(
+        "--allow-port",
+        type=port_number,
+        action="append",
+        metavar="PORT",
+        default=default(None),
+        help="allow this port on public addresses too (default 80, 443, 8080, 8443); repeatable",
+    )
+
+
+def fetch_policy(args: argparse.Namespace) -> FetchPolicy:
+    policy = FetchPolicy(allow_private_addresses=args.allow_private)
+    if args.timeout is not None:
+        policy = policy.replace(
+            timeout=args.timeout, connect_timeout=min(policy.connect_timeout, args.timeout)
+        )
+    if args.max_bytes is not None:
+        policy = policy.replace(max_bytes=args.max_bytes)
+    if args.allow_port and policy.allowed_ports is not None:
+        policy = policy.replace(allowed_ports=policy.allowed_ports | set(args.allow_port))
+    return policy
+
+
+def fetch_failure(exc: FetchError) -> str:
+    """The fetcher's reason, with the option that would change the answer."""
+    message = str(exc)
+    for hint, option in _OPTION_HINTS.items():
+        message = message.replace(hint, option)
+    if isinstance(exc, ResponseTooLarge):
+        message += " (--max-bytes raises the limit)"
+    elif isinstance(exc, FetchTimeout):
+        message += " (--timeout gives it longer)"
+    return message
+
+
+def fetch_page(url: str, policy: FetchPolicy) -> tuple[str, str]:
+    """The final URL (after redirects) and the decoded HTML of the page at ``url``."""
+    with Fetcher(policy) as fetcher:
+        response = fetcher.get(url, headers={"Accept": PAGE_ACCEPT})
+    response.raise_for_status()
+    return response.url, decode_html(response.content, response.charset)
+
+
+def read_file(name: str) -> str:
+    """The HTML in a file, or on standard input for ``-``."""
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {name}: {exc.strerror or exc}") from None
+    return decode_html(data)
+
+
+def site_root(url: str) -> str:
+    """The root of the site ``url`` is on: links under it are the site's own."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+
+# -- the subcommands --------------------------------------------------------------
+
+
+def links_command(args: argparse.Namespace) -> int:
+    if is_http_url(args.page):
+        base_url, html = fetch_page(args.page, fetch_policy(args))
+        root = args.root or site_root(base_url)
+    else:
+        base_url, html = None, read_file(args.page)
+        root = args.root or NO_ROOT
+    for url in external_urls(html, root, base_url=base_url):
+        print(url)
+    return EXIT_OK
+
+
+def discover_command(args: argparse.Namespace) -> int:
+    endpoint = discover_endpoint(args.url, policy=fetch_policy(args), protocol=args.protocol)
+    if endpoint is None:
+        raise NoEndpoint(args.url)
+    print(f"{endpoint.protocol} {endpoint.url}")
+    return EXIT_OK
+
+
+def ping_command(args: argparse.Namespace) -> int:
+    policy = fetch_policy(args)
+    try:
+        result = ping(args.source, args.target, policy=policy, protocol=args.protocol)
+    except DuplicatePing as exc:
+        # Not a failure: the target has the ping already.
+        print(f"already registered (fault {exc.fault_code}): {printable(exc.message)}")
+        return EXIT_OK
+    except PingbackError as exc:
+        fault = f"fault {exc.fault_code}: " if exc.fault_code else ""
+        raise CommandError(f"the ping was refused: {fault}{printable(exc.message)}") from None
+    answer = printable(result.message)
+    print(f"{result.outcome.value} over {result.protocol} at {result.endpoint}: {answer}")
+    return EXIT_OK
+
+
+def ping_all_command(args: argparse.Namespace) -> int:
+    policy = fetch_policy(args)
+    if args.html is not None:
+        html = read_file(args.html)
+    else:
+        _, html = fetch_page(args.source_url, policy)
+    root = args.root or site_root(args.source_url)
+    targets = external_urls(html, root, base_url=args.source_url)
+    if args.json:
+        results = ping_external_urls(
+            args.source_url, html, root, policy=policy, protocol=args.protocol
+        )
+        print(json.dumps([result_json(result) for result in results], indent=2))
+    elif not targets:
+        print(f"No external links in {args.source_url}: nothing to ping.")
+        return EXIT_OK
+    else:
+        with progress_display(len(targets), sys.stderr) as progress:
+            results = ping_external_urls(
+                args.source_url,
+                html,
+                root,
+                policy=policy,
+                protocol=args.protocol,
+                progress=progress,
+            )
+        results_table(results, sys.stdout)
+    return EXIT_FAILURE if any(result.failed for result in results) else EXIT_OK
+
+
+class ServerFault(CommandError):
+    """The fault a receiving server would answer, and why."""
+
+    def __init__(self, fault_code: int, message: str, why: str = "") -> None:
+        reason = f"{message} ({why})" if why and why != message else message
+        super().__init__(f"a receiving server would answer fault {fault_code}: {reason}")
+
+
+def inspect_command(args: argparse.Namespace) -> int:
+    source, target = args.source, args.target
+    try:
+        check_ping_params(source, target)
+    except PingbackError as exc:
+        raise ServerFault(exc.fault_code, exc.message) from None
+    policy = fetch_policy(args)
+    # The server's own steps (pingcore.server): the safe fetch, anything but a
+    # success is fault 16, and a page that does not link (or cannot be read) is 17.
+    try:
+        with Fetcher(policy) as fetcher:
+            fetched = fetcher.get(source, max_bytes=policy.max_bytes)
+    except FetchError as exc:
+        raise ServerFault(
+            SourceNotFound.fault_code, SOURCE_UNAVAILABLE, fetch_failure(exc)
+        ) from None
+    if fetched.status_code >= 300:
+        why = f"{fetched.url} answered {fetched.status_code}"
+        raise ServerFault(SourceNotFound.fault_code, SOURCE_UNAVAILABLE, why)
+    try:
+        info = parse_source(fetched.content, source, target, encoding=fetched.charset)
+    except SourceHasNoLink as exc:
+        raise ServerFault(exc.fault_code, exc.message) from None
+    except ValueError as exc:
+        raise ServerFault(
+            SourceHasNoLink.fault_code, SourceHasNoLink.default_message, str(exc)
+        ) from None
+    host = urlsplit(source).hostname
+    author = info.author or f"(none named: a pingcore server gives the host, {host})"
+    for label, value in (
+        ("title", info.title or "(none)"),
+        ("author", author),
+        ("excerpt", info.excerpt),
+        ("link", info.link_text or "(no text)"),
+    ):
+        print(f"{label:<8} {printable(value)}")
+    return EXIT_OK
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    from .demo import DemoError, run
+
+    try:
+        return run(serve_forever=args.serve)
+    except DemoError as exc:
+        raise CommandError(str(exc)) from None
+
+
+# -- the parser and main ------------------------------------------------------------
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pingcore",
+        description="Pingback and Webmention from the command line: find a page's "
+        "external links and endpoints, send pings, see what a receiving server would see.",
+        epilog="Exit status: 0 done, 1 failed (one line on stderr says why), 2 bad usage, "
+        "130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"pingcore {__version__}")
+    add_fetch_options(parser, defaults=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Command, purpose: str, *, fetches: bool = True) -> _Parser:
+        sub: _Parser = commands.add_parser(name, help=purpose, description=purpose)
+        sub.set_defaults(handler=handler)
+        if fetches:
+            add_fetch_options(sub, defaults=False)
+        return sub
+
+    def protocol_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--protocol", choices=PROTOCOLS, help="only this protocol (default: Webmention first)"
+        )
+
+    links = command("links", links_command, "the external links a ping would go to")
+    links.add_argument(
+        "page", metavar="FILE|URL", help="a page's URL, an HTML file, or - for stdin"
+    )
+    links.add_argument(
+        "--root",
+        type=http_url,
+        metavar="URL",
+        help="links under this URL are the site's own (default: the page's site root; "
+        "for a file, relative links)",
+    )
+
+    discover = command("discover", discover_command, "the endpoint and protocol a page advertises")
+    discover.add_argument("url", metavar="URL", type=http_url)
+    protocol_option(discover)
+
+    one = command("ping", ping_command, "send one ping and show the server's answer")
+    one.add_argument("source", metavar="SOURCE", type=http_url, help="the page that links")
+    one.add_argument("target", metavar="TARGET", type=http_url, help="the page it links to")
+    protocol_option(one)
+
+    every = command("ping-all", ping_all_command, "ping every external link of a published page")
+    every.add_argument("source_url", metavar="SOURCE_URL", type=http_url, help="the page's URL")
+    every.add_argument(
+        "--html", metavar="FILE", help="read the page's HTML from FILE (- for stdin), not the URL"
+    )
+    every.add_argument(
+        "--root",
+        type=http_url,
+        metavar="URL",
+        help="links under this URL are the site's own (default: SOURCE_URL's site root)",
+    )
+    every.add_argument(
+        "--json", action="store_true", help="print the results as a JSON list, no progress"
+    )
+    protocol_option(every)
+
+    inspect = command(
+        "inspect", inspect_command, "what a receiving server would see of SOURCE's link to TARGET"
+    )
+    inspect.add_argument("source", metavar="SOURCE", type=http_url, help="the page that links")
+    inspect.add_argument("target", metavar="TARGET", type=http_url, help="the page it links to")
+
+    demo = command(
+        "demo", demo_command, "two blogs on loopback ping each other (make demo)", fetches=False
+    )
+    demo.add_argument("--serve", action="store_true", help="then keep both blogs up until Ctrl-C")
+    return parser
+
+
+def error(message: str) -> None:
+    sys.stderr.write(f"pingcore: error: {printable(message)}\n")
+    sys.stderr.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pingcore", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="two blogs on loopback ping each other, end to end")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        from .demo import run
-
-        return run()
-    parser.error(f"unknown command {args.command}")
-    return 2
+    """Run the command; return its exit status. Nothing a user can cause ends in a traceback."""
+    try:
+        args = build_parser().parse_args(argv)
+        handler: Command = args.handler
+        return handler(args)
+    except UsageError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`pingcore links ... | head`): nothing more to say,
+        # and nothing must be flushed to the closed pipe at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
+    except (CommandError, NoEndpoint, PingbackError) as exc:
+        error(str(exc))
+        return EXIT_FAILURE
+    except FetchError as exc:
+        error(fetch_failure(exc))
+        return EXIT_FAILURE
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        error(f"unexpected error: {type(exc).__name__}: {exc} ({DEBUG_ENV}=1 shows the traceback)")
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

@@ -89,7 +89,13 @@ class PingResult:
 
     @property
     def ok(self) -> bool:
+        """The target knows of the link: registered, accepted or already registered."""
         return self.outcome in (Outcome.REGISTERED, Outcome.ACCEPTED, Outcome.ALREADY_REGISTERED)
+
+    @property
+    def failed(self) -> bool:
+        """Something went wrong. A target with no endpoint did not fail: it takes no pings."""
+        return not self.ok and self.outcome is not Outcome.NO_ENDPOINT
 
 
 Progress = Callable[[int, int, PingResult], object]
@@ -105,7 +111,8 @@ def fault_error(code: int, message: str) -> PingbackError:
 
 def readable(text: str) -> str:
     """A remote server's words, made safe to print: one line, bounded."""
-    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
+    # C0 and C1 controls both: \x9b alone starts a terminal escape sequence.
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", text).strip()
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
@@ -313,16 +320,24 @@ def ping_external_urls(
     if not targets:
         return []
     host_slots = _HostSlots()
-    with Fetcher(policy) as client, ThreadPoolExecutor(max(1, concurrency)) as pool:
-        futures = {
-            pool.submit(_ping_quietly, client, source_url, target, protocol, host_slots): target
-            for target in targets
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
-            results[futures[future]] = result
-            if progress is not None:
-                progress(done, len(targets), result)
+    with Fetcher(policy) as client:
+        pool = ThreadPoolExecutor(max(1, concurrency))
+        try:
+            futures = {
+                pool.submit(_ping_quietly, client, source_url, target, protocol, host_slots): target
+                for target in targets
+            }
+            for done, future in enumerate(as_completed(futures), start=1):
+                result = future.result()
+                results[futures[future]] = result
+                if progress is not None:
+                    progress(done, len(targets), result)
+        except BaseException:
+            # Ctrl-C, or a progress callback that raised: pings not yet started
+            # are dropped rather than waited for; those in flight end at their deadline.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     return [results[target] for target in targets]
 
 

@@ -1,173 +1,259 @@
-"""The end-to-end demo behind ``make demo``: two tiny blogs on loopback ping each other.
+"""``pingcore demo`` (what ``make demo`` runs): a Django blog and a Flask blog ping each other.
 
-Alice's blog receives pings (one post advertises Pingback, one Webmention);
-Bob publishes a reply linking to both, and pingcore's client pings them.
-Everything runs on 127.0.0.1 with the standard library's WSGI server.
+The blogs are the README's worked examples in ``examples/``. This module finds
+them, runs both in this process on threaded loopback servers, publishes a post
+on each that links to the other, and prints what each blog stored.
 """
 
 from __future__ import annotations
 
-import html
+import importlib
+import importlib.util
+import os
+import signal
 import sys
+import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from socketserver import ThreadingMixIn
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType, ModuleType
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from .client import PingResult, ping_external_urls
-from .fetch import FetchPolicy
-from .links import external_urls
-from .server import PingbackServer, ReceivedPing, Target
-from .webmention import WebmentionReceiver
+from .client import PingResult
+from .loopback import serve
 
-StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+__all__ = ["DemoError", "examples_dir", "run"]
 
-# Local servers on loopback: the only place the demo is allowed to reach.
-LOCAL = FetchPolicy(allow_private_addresses=True, timeout=5.0)
+EXAMPLES_ENV = "PINGCORE_EXAMPLES"
+# Each example package has a demo.py: start, add_post, ping_links, stored_pings, stop.
+EXAMPLE_PACKAGES = ("django_blog", "flask_blog")
 
-ALICE_POSTS = {
-    "/posts/slow-web/": ("The slow web", "pingback"),
-    "/posts/owning-your-words/": ("Owning your words", "webmention"),
-}
-
-BOB_POST = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Replies to Alice | Bob's notes</title></head>
-<body>
-<article class="h-entry">
-  <h1 class="p-name">Replies to Alice</h1>
-  <p class="byline">By <a class="p-author h-card" href="{bob}/">Bob Example</a></p>
-  <div class="e-content">
-    <p>I have been reading a lot this week. Alice argues in
-    <a href="{alice}/posts/slow-web/">her essay on the slow web</a> that a page should load
-    before the reader's coffee cools, and I could not agree more.</p>
-    <p>She also makes the case for <a href="{alice}/posts/owning-your-words/">owning your
-    words</a> on your own domain, which is why this reply lives here and not on a silo.</p>
-  </div>
-</article>
-</body></html>
-"""
+Say = Callable[[str], object]
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+class DemoError(Exception):
+    """The demo cannot run here; the message says why, in one line."""
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    # socketserver's default backlog of 5 drops connections when many pings
-    # arrive at once; a dropped SYN is retried only after a second.
-    request_queue_size = 128
+def examples_dir() -> Path:
+    """Where the example blogs are: ``$PINGCORE_EXAMPLES``, else ``examples/`` in this clone.
+
+    The examples are not part of the installed package: the demo runs from a
+    clone of the repository (``make demo``), whose ``examples/`` sits beside
+    the ``pingcore/`` this module was imported from.
+    """
+    configured = os.environ.get(EXAMPLES_ENV)
+    where = (
+        Path(configured) if configured else Path(__file__).parent.parent / "examples"
+    ).resolve()
+    missing = [name for name in EXAMPLE_PACKAGES if not (where / name / "demo.py").is_file()]
+    if not missing:
+        return where
+    if configured:
+        raise DemoError(f"{EXAMPLES_ENV} is {configured}, which has no {' or '.join(missing)}")
+    raise DemoError(
+        f"the demo's example sites are not at {where}: run the demo from a clone of "
+        f"pingcore (make demo), or set {EXAMPLES_ENV} to the clone's examples directory"
+    )
+
+
+def check_frameworks() -> None:
+    missing = [name for name in ("django", "flask") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise DemoError(
+            f"the demo needs {' and '.join(missing)}: pip install 'pingcore[django,flask]'"
+        )
+
+
+@dataclass(frozen=True)
+class Post:
+    slug: str
+    title: str
+    body: str  # HTML; "{other}" stands for the URL of the other blog's first post
+
+
+@dataclass(frozen=True)
+class Blogger:
+    """One blog of the story: who writes it, the post it starts with and the reply."""
+
+    package: str
+    author: str
+    first: Post
+    reply: Post
+
+
+ADA = Blogger(
+    "django_blog",
+    "Ada Quill",
+    Post(
+        "slow-web",
+        "The slow web",
+        "<p>A page should load before the reader's coffee cools. Most of the web's "
+        "weight is scripts nobody asked for, and the fix is not a faster network "
+        "but less page.</p>",
+    ),
+    Post(
+        "on-owning-your-words",
+        "On owning your words",
+        '<p>Ben makes the case for <a href="{other}">owning your words</a> on a '
+        "domain of your own, and he has won me over: this reply lives here, not on "
+        "a silo.</p>",
+    ),
+)
+BEN = Blogger(
+    "flask_blog",
+    "Ben Harrow",
+    Post(
+        "owning-your-words",
+        "Owning your words",
+        "<p>Write on a site you own. Platforms come and go; your domain and your "
+        "archive can outlive them.</p>",
+    ),
+    Post(
+        "reading-ada",
+        "Reading Ada on the slow web",
+        '<p>Ada argues in <a href="{other}">her essay on the slow web</a> that a page '
+        "should load before the reader's coffee cools, and I could not agree more.</p>",
+    ),
+)
+
+
+@dataclass
+class Blog:
+    """A running example blog: its demo module, its root URL and its posts' URLs."""
+
+    blogger: Blogger
+    site: ModuleType
+    root: str = ""
+    urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.site.NAME)
+
+    def add(self, post: Post, other: str = "") -> str:
+        url = str(
+            self.site.add_post(
+                self.root,
+                slug=post.slug,
+                title=post.title,
+                author=self.blogger.author,
+                body=post.body.format(other=other),
+            )
+        )
+        self.urls[post.slug] = url
+        return url
+
+    def ping_links(self, post: Post) -> list[PingResult]:
+        results: list[PingResult] = self.site.ping_links(self.root, post.slug)
+        return results
+
+    def stored_pings(self) -> list[dict[str, str]]:
+        pings: list[dict[str, str]] = self.site.stored_pings(self.root)
+        return pings
+
+
+def say(text: str = "") -> None:
+    # Flushed line by line: `--serve` is read through a pipe while it runs.
+    print(text, flush=True)
+
+
+def run(*, serve_forever: bool = False, out: Say = say) -> int:
+    """Run the demo; 0 when each blog stored the other's ping.
+
+    With ``serve_forever`` the blogs stay up until Ctrl-C (or SIGTERM).
+    """
+    examples = examples_dir()
+    check_frameworks()
+    with (
+        tempfile.TemporaryDirectory(prefix="pingcore-demo-", ignore_cleanup_errors=True) as data,
+        ExitStack() as stack,
+    ):
+        sys.path.insert(0, str(examples))
+        stack.callback(sys.path.remove, str(examples))
+        django, flask = (Blog(b, importlib.import_module(f"{b.package}.demo")) for b in (ADA, BEN))
+        for blog in (django, flask):
+            app = blog.site.start(Path(data))
+            stack.callback(blog.site.stop)
+            blog.root = stack.enter_context(serve(app)) + "/"
+        stored = tell_story(django, flask, examples, out)
+        if serve_forever:
+            keep_serving(django, flask, out)
+    return 0 if stored else 1
+
+
+def tell_story(django: Blog, flask: Blog, examples: Path, out: Say) -> bool:
+    """Publish, ping both ways, read back what each blog stored; True when both did."""
+    out("pingcore demo: two blogs on loopback ping each other.")
+    out("")
+    for blog in (django, flask):
+        where = examples.name + "/" + blog.blogger.package
+        out(f"  {blog.name:<12} {blog.root}  ({where}: {blog.site.WIRING})")
+    for blog in (django, flask):
+        blog.add(blog.blogger.first)
+    for blog, other in ((django, flask), (flask, django)):
+        reply = blog.blogger.reply
+        url = blog.add(reply, other=other.urls[other.blogger.first.slug])
+        out("")
+        out(f'{blog.blogger.author} publishes "{reply.title}" on the {blog.name}:')
+        out(f"  {url}")
+        for result in blog.ping_links(reply):
+            out(f"  pinged {result.target_url}")
+            how = f" over {result.protocol}" if result.protocol else ""
+            out(f"    {result.outcome.value}{how}: {result.message}")
+    missing: list[str] = []
+    for blog, other in ((flask, django), (django, flask)):
+        out("")
+        out(f"The {blog.name} stored (read back from its SQLite database):")
+        pings = blog.stored_pings()
+        for ping in pings:
+            out(f"  a {ping['protocol']} to {ping['target_url']}")
+            for key in ("source_url", "author", "title", "excerpt"):
+                out(f"    {key.removesuffix('_url'):<8} {ping[key]}")
+        if not pings:
+            out("  nothing")
+        source = other.urls[other.blogger.reply.slug]
+        target = blog.urls[blog.blogger.first.slug]
+        if not any(p["source_url"] == source and p["target_url"] == target for p in pings):
+            missing.append(f"the {blog.name} stored no ping from {source} to {target}")
+    out("")
+    if missing:
+        out("The demo FAILED: " + "; ".join(missing) + ".")
+        return False
+    out("Both pings were verified and stored.")
+    return True
+
+
+def keep_serving(django: Blog, flask: Blog, out: Say) -> None:
+    """Keep both blogs up, their pages listing the pings, until Ctrl-C or SIGTERM."""
+    out("")
+    out("Serving the two blogs until Ctrl-C; the pinged posts:")
+    for blog in (django, flask):
+        out(f"  {blog.name:<12} {blog.urls[blog.blogger.first.slug]}")
+    out("Open them in a browser, or ask any Pingback client: they advertise their endpoints.")
+    with interrupted_by_sigterm():
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            out("Stopped.")
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> Any:
+    raise KeyboardInterrupt
 
 
 @contextmanager
-def serve(app: WSGIApp) -> Iterator[str]:
-    """Run a WSGI app on a free loopback port; yield its root URL."""
-    server = make_server(
-        "127.0.0.1", 0, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def interrupted_by_sigterm() -> Iterator[None]:
+    """SIGTERM stops the servers as Ctrl-C does, so that the temporary files go too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class AliceBlog:
-    """A blog that receives pings: two posts, an XML-RPC endpoint, a Webmention endpoint."""
-
-    def __init__(self) -> None:
-        self.root = ""
-        self.received: list[ReceivedPing] = []
-        self.pingback = PingbackServer(self.resolve, self.received.append, policy=LOCAL)
-        self.webmention = WebmentionReceiver(self.resolve, self.received.append, policy=LOCAL)
-
-    def resolve(self, target_url: str) -> Target | None:
-        path = target_url.removeprefix(self.root)
-        if path in ALICE_POSTS:
-            return Target(target_url, view="post", args=(path.split("/")[2],))
-        return None
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(min(length, 1_000_000))
-        remote = environ.get("REMOTE_ADDR")
-        if path == "/xmlrpc/":
-            answer = self.pingback.handle(body, method=method, remote_addr=remote)
-        elif path == "/webmention/":
-            answer = self.webmention.handle(
-                body, method=method, content_type=environ.get("CONTENT_TYPE"), remote_addr=remote
-            )
-        elif path in ALICE_POSTS:
-            title, protocol = ALICE_POSTS[path]
-            return self.page(start_response, title, protocol)
-        else:
-            start_response("404 Not Found", [("Content-Type", "text/plain")])
-            return [b"Not found\n"]
-        start_response(f"{answer.status} X", list(answer.headers.items()))
-        return [answer.body]
-
-    def page(self, start_response: StartResponse, title: str, protocol: str) -> list[bytes]:
-        headers = [("Content-Type", "text/html; charset=utf-8")]
-        if protocol == "pingback":
-            headers.append(("X-Pingback", f"{self.root}/xmlrpc/"))
-        else:
-            headers.append(("Link", f'<{self.root}/webmention/>; rel="webmention"'))
-        start_response("200 OK", headers)
-        body = f"<!DOCTYPE html><title>{html.escape(title)}</title><h1>{html.escape(title)}</h1>"
-        return [body.encode("utf-8")]
-
-
-def bob_blog(alice_root: str) -> WSGIApp:
-    def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        bob = f"http://{environ['HTTP_HOST']}"
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [BOB_POST.format(alice=alice_root, bob=bob).encode("utf-8")]
-
-    return app
-
-
-def run(out: Callable[[str], object] = print) -> int:
-    """Run the demo; 0 when Alice received both pings."""
-    alice = AliceBlog()
-    with serve(alice) as alice_root:
-        alice.root = alice_root
-        with serve(bob_blog(alice_root)) as bob_root:
-            post_url = f"{bob_root}/2026/replies-to-alice/"
-            post_html = BOB_POST.format(alice=alice_root, bob=bob_root)
-            out(f"Alice's blog: {alice_root}/   Bob's blog: {bob_root}/")
-            out(f"\nBob publishes {post_url}; its external links:")
-            for url in external_urls(post_html, bob_root, base_url=post_url):
-                out(f"  {url}")
-
-            def progress(done: int, total: int, result: PingResult) -> None:
-                out(
-                    f"  [{done}/{total}] {result.target_url}: {result.outcome.value} "
-                    f"over {result.protocol} ({result.message})"
-                )
-
-            out("\nPinging them:")
-            results = ping_external_urls(
-                post_url, post_html, bob_root, policy=LOCAL, progress=progress
-            )
-    out("\nWhat Alice's blog received:")
-    for ping in alice.received:
-        out(f"  {ping.protocol} from {ping.source_url}")
-        out(f"    to      {ping.target_url} (view {ping.view!r}, args {ping.args})")
-        out(f"    title   {ping.title}")
-        out(f"    author  {ping.author}")
-        out(f"    excerpt {ping.excerpt}")
-    ok = all(r.ok for r in results) and len(alice.received) == len(ALICE_POSTS)
-    out("\nDemo " + ("succeeded." if ok else "FAILED."))
-    return 0 if ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(run())
+        signal.signal(signal.SIGTERM, previous)

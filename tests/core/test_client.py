@@ -297,3 +297,33 @@ def test_an_error_status_reads_the_same_for_both_protocols(
 def test_a_root_url_that_is_not_http_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="root_url"):
         ping_external_urls("http://blog.example/p", "<p>x</p>", "blog.example")
+
+
+def test_a_servers_words_lose_their_control_characters() -> None:
+    from pingcore.client import readable
+
+    text = readable("ok\x1b[31m\x9b2J\x00 done")
+    assert not any(ord(c) < 32 or 127 <= ord(c) <= 159 for c in text)
+    assert text.startswith("ok") and text.endswith("done")
+
+
+def test_a_raising_progress_callback_stops_the_round_without_waiting_for_the_rest(
+    site: Site, local_policy: FetchPolicy
+) -> None:
+    targets = [site.page(f"/posts/{n}", pingback=True) for n in range(20)]
+    source, html = site.source("/src", targets)
+
+    def progress(done: int, total: int, result: PingResult) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ping_external_urls(
+            source,
+            html,
+            "http://blog.example/",
+            policy=local_policy,
+            progress=progress,
+            concurrency=1,
+        )
+    # One ping finished; the queued ones were cancelled, not run.
+    assert len(site.received) < 20

@@ -1,0 +1,14 @@
+"""The blog's pages, and the two endpoints exactly as the README puts them."""
+
+from django.urls import path
+
+import django_pingback
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("posts/<slug:slug>/", views.show_post, name="show_post"),
+    path("blog/pingback/", django_pingback.server_view, name="pingback"),
+    path("blog/webmention/", django_pingback.webmention_view, name="webmention"),
+]
