@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from flask import (
@@ -25,6 +25,7 @@ from flask import Response as FlaskResponse
 from werkzeug.utils import import_string
 
 from pingcore.client import PingResult
+from pingcore.errors import RateLimited
 from pingcore.fetch import FetchPolicy
 from pingcore.ratelimit import MemoryStore, RateLimiter, RateLimitStore
 from pingcore.server import (
@@ -45,35 +46,16 @@ from .advertising import (
     pingback_url,
     webmention_url,
 )
+from .config import DEFAULT_CONFIG, FETCH_DEFAULTS, PingbackConfig, read_config
 from .sending import PingJob, run_in_thread, site_root
 from .signals import deleted, received
-from .targets import resolve_target
+from .targets import OwnHosts, is_own_host, resolve_target
 
 __all__ = ["Pingback", "PingbackState"]
 
 logger = logging.getLogger("flask_pingback")
 
 Queue = Callable[[PingJob], Any]
-
-# The core's defaults are the adapter's.
-_FETCH_DEFAULTS = FetchPolicy()
-RATE_LIMIT_KEYS = frozenset({"per_address", "per_source_host", "window"})
-
-# Every key the extension reads, with its default; init_app sets what is unset.
-DEFAULT_CONFIG: Mapping[str, Any] = {
-    "PINGBACK_URL": "/pingback",
-    "PINGBACK_WEBMENTION": False,
-    "PINGBACK_WEBMENTION_URL": "/webmention",
-    "PINGBACK_WEBMENTION_ASYNC": False,
-    "PINGBACK_HEADER_ALL_VIEWS": False,
-    "PINGBACK_ALLOW_PRIVATE_ADDRESSES": _FETCH_DEFAULTS.allow_private_addresses,
-    "PINGBACK_ALLOWED_PORTS": _FETCH_DEFAULTS.allowed_ports,
-    "PINGBACK_MAX_SOURCE_BYTES": _FETCH_DEFAULTS.max_bytes,
-    "PINGBACK_FETCH_TIMEOUT": _FETCH_DEFAULTS.timeout,
-    # per_address, per_source_host, window: omitted keys keep the core's values,
-    # a None value turns that limit off; None turns every limit off.
-    "PINGBACK_RATE_LIMIT": {},
-}
 
 
 @dataclass(frozen=True)
@@ -87,6 +69,7 @@ class PingbackState:
     webmention: WebmentionReceiver | None
     queue: Queue | None
     header_all_views: bool
+    own_hosts: OwnHosts
 
 
 def state_of(app: Flask) -> PingbackState:
@@ -104,11 +87,14 @@ def state_of(app: Flask) -> PingbackState:
 
 def _resolve(target_url: str) -> Target | None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    in_request = has_request_context()
     return resolve_target(
         app,
         target_url,
-        request_host=request.host if has_request_context() else None,
-        script_root=request.script_root if has_request_context() else "",
+        state_of(app).own_hosts,
+        request_host=request.host if in_request else None,
+        remote_addr=request.remote_addr if in_request else None,
+        script_root=request.script_root if in_request else "",
     )
 
 
@@ -140,17 +126,33 @@ def _to_flask(answer: Response) -> FlaskResponse:
     )
 
 
+def _read_body(max_body: int) -> bytes:
+    """The request body, up to one byte past ``max_body``: enough for the core to answer 413.
+
+    A WSGI input may hand over less than asked at each read, so read until the
+    cap or the end of the body.
+    """
+    chunks: list[bytes] = []
+    size, limit = 0, max_body + 1
+    while size < limit:
+        chunk = request.stream.read(limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def _xmlrpc_view() -> FlaskResponse:
     server = state_of(current_app).server
-    # One byte past the cap is enough for the core to answer 413.
-    body = request.stream.read(server.max_body + 1)
+    body = _read_body(server.max_body)
     return _to_flask(server.handle(body, method=request.method, remote_addr=request.remote_addr))
 
 
 def _webmention_view() -> FlaskResponse:
     receiver = state_of(current_app).webmention
     assert receiver is not None  # the rule exists only with Webmention on
-    body = request.stream.read(receiver.max_body + 1)
+    body = _read_body(receiver.max_body)
     return _to_flask(
         receiver.handle(
             body,
@@ -169,45 +171,40 @@ def _advertise(response: FlaskResponse) -> FlaskResponse:
     if endpoint.rpartition(".")[2] == "static":
         return response
     view = current_app.view_functions.get(endpoint)
-    if state_of(current_app).header_all_views or is_pingable(view):
-        for name, value in advertising_headers():
-            response.headers.add(name, value)
+    state = state_of(current_app)
+    if not (state.header_all_views or is_pingable(view)):
+        return response
+    # A page on a host that is not the app's takes no pings: advertising there
+    # would also echo a Host header of the client's choosing in the endpoint's URL.
+    if not is_own_host(
+        current_app,
+        request.host_url,
+        state.own_hosts,
+        request_host=request.host,
+        remote_addr=request.remote_addr,
+    ):
+        return response
+    for name, value in advertising_headers():
+        response.headers.add(name, value)
     return response
 
 
-def _in_app_context(app: Flask, job: Callable[[], Any]) -> Callable[[], Any]:
-    def run() -> Any:
-        with app.app_context():
-            return job()
-
-    return run
-
-
-def _fetch_policy(config: Mapping[str, Any]) -> FetchPolicy:
+def _fetch_policy(config: PingbackConfig) -> FetchPolicy:
     """The policy of every fetch: sources of received pings, and pages pinged."""
-    ports = config["PINGBACK_ALLOWED_PORTS"]
-    timeout = float(config["PINGBACK_FETCH_TIMEOUT"])
-    return _FETCH_DEFAULTS.replace(
-        allow_private_addresses=bool(config["PINGBACK_ALLOW_PRIVATE_ADDRESSES"]),
-        allowed_ports=None if ports is None else frozenset(int(port) for port in ports),
-        timeout=timeout,
+    return FETCH_DEFAULTS.replace(
+        allow_private_addresses=config.allow_private_addresses,
+        allowed_ports=config.allowed_ports,
+        timeout=config.fetch_timeout,
         # A timeout shorter than the core's connect timeout bounds connecting too.
-        connect_timeout=min(_FETCH_DEFAULTS.connect_timeout, timeout),
+        connect_timeout=min(FETCH_DEFAULTS.connect_timeout, config.fetch_timeout),
     )
 
 
-def _rate_limiter(config: Mapping[str, Any], store: RateLimitStore | None) -> RateLimiter:
-    limits = config["PINGBACK_RATE_LIMIT"]
-    if limits is None:
-        return RateLimiter(per_address=None, per_source_host=None)
-    unknown = set(limits) - RATE_LIMIT_KEYS
-    if unknown:
-        raise ValueError(
-            f"PINGBACK_RATE_LIMIT takes {', '.join(sorted(RATE_LIMIT_KEYS))}; "
-            f"not {', '.join(sorted(unknown))}"
-        )
+def _rate_limiter(config: PingbackConfig, store: RateLimitStore | None) -> RateLimiter:
+    if config.rate_limit is None:
+        return RateLimiter(per_address=None, per_source_host=None, per_source_address=None)
     # Without a shared store each app counts on its own, in this process.
-    return RateLimiter(store=store if store is not None else MemoryStore(), **limits)
+    return RateLimiter(store=store if store is not None else MemoryStore(), **config.rate_limit)
 
 
 def _queue(value: object) -> Queue | None:
@@ -251,10 +248,11 @@ class Pingback:
         for key, value in DEFAULT_CONFIG.items():
             app.config.setdefault(key, copy.copy(value))  # no dict shared between apps
         app.config.setdefault("PINGBACK_QUEUE", self.queue)
-        config = app.config
+        config = read_config(app.config)  # fails here, naming the key, on a bad value
+        queue = _queue(app.config["PINGBACK_QUEUE"])
         policy = _fetch_policy(config)
         limiter = _rate_limiter(config, self.rate_limit_store)
-        source_max_bytes = int(config["PINGBACK_MAX_SOURCE_BYTES"])
+        source_max_bytes = config.max_source_bytes
         server = PingbackServer(
             _resolve,
             _send_received,
@@ -263,15 +261,35 @@ class Pingback:
             source_max_bytes=source_max_bytes,
         )
         webmention = None
-        if config["PINGBACK_WEBMENTION"]:
+        if config.webmention:
             verify_later = None
-            if config["PINGBACK_WEBMENTION_ASYNC"]:
+            if config.webmention_async:
+                # Mentions are verified on threads of their own, but not on more
+                # than this many at once: past it the sender is asked to retry.
+                slots = threading.BoundedSemaphore(config.webmention_async_threads)
 
                 def verify_later(job: PingRequest) -> Future[Any]:
                     assert webmention is not None  # set below, before any request
-                    # The worker resolves the target again, against this request's host.
-                    verify = copy_current_request_context(partial(webmention.process, job))
-                    return run_in_thread(verify, name="flask-pingback-verify")
+                    if not slots.acquire(blocking=False):
+                        raise RateLimited(
+                            "Too many Webmentions are being verified; try again later."
+                        )
+                    process = webmention.process
+
+                    def verify() -> bool:
+                        try:
+                            return process(job)
+                        finally:
+                            slots.release()
+
+                    try:
+                        # The worker resolves the target again, against this request's host.
+                        return run_in_thread(
+                            copy_current_request_context(verify), name="flask-pingback-verify"
+                        )
+                    except BaseException:
+                        slots.release()  # no thread started
+                        raise
 
             webmention = WebmentionReceiver(
                 _resolve,
@@ -285,10 +303,10 @@ class Pingback:
 
         # A fresh blueprint for each app: its rules carry this app's URLs.
         blueprint = Blueprint("pingback", __name__)
-        blueprint.add_url_rule(config["PINGBACK_URL"], "xmlrpc", _xmlrpc_view, methods=["POST"])
+        blueprint.add_url_rule(config.url, "xmlrpc", _xmlrpc_view, methods=["POST"])
         if webmention is not None:
             blueprint.add_url_rule(
-                config["PINGBACK_WEBMENTION_URL"], "webmention", _webmention_view, methods=["POST"]
+                config.webmention_url, "webmention", _webmention_view, methods=["POST"]
             )
         app.extensions["pingback"] = PingbackState(
             extension=self,
@@ -296,8 +314,9 @@ class Pingback:
             policy=policy,
             server=server,
             webmention=webmention,
-            queue=_queue(config["PINGBACK_QUEUE"]),
-            header_all_views=bool(config["PINGBACK_HEADER_ALL_VIEWS"]),
+            queue=queue,
+            header_all_views=config.header_all_views,
+            own_hosts=OwnHosts(config.hosts),
         )
         app.register_blueprint(blueprint)
         app.after_request(_advertise)

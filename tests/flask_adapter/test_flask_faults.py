@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from flask_pingback import AccessDenied, DuplicatePing, UnpingableTarget, received
 
 from .blog import NO_LINK, SOURCE_WITHOUT_AUTHOR, make_blog
-from .xmlrpc_calls import answer, call, fault_of
+from .xmlrpc_calls import answer, call, fault_of, ping_body
 
 POST = "http://localhost/posts/hello/"
 
@@ -220,5 +220,43 @@ def test_get_is_405_and_says_post_is_allowed(client: FlaskClient) -> None:
 
 def test_a_body_over_64_kib_is_413(client: FlaskClient) -> None:
     response = client.post("/pingback", data=b"x" * (64 * 1024 + 1), content_type="text/xml")
+
+    assert response.status_code == 413
+
+
+class TrickleStream:
+    """A WSGI input that hands over a few bytes at each read, as some servers do."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, size: int = -1) -> bytes:
+        chunk, self.data = self.data[:7], self.data[7:]
+        return chunk
+
+
+def post_trickling(client: FlaskClient, body: bytes) -> Any:
+    return client.post(
+        "/pingback",
+        content_type="text/xml",
+        environ_overrides={"wsgi.input": TrickleStream(body), "CONTENT_LENGTH": str(len(body))},
+    )
+
+
+def test_a_body_that_arrives_a_few_bytes_at_a_time_is_read_whole(
+    client: FlaskClient, source: Source, pings: list[dict[str, Any]]
+) -> None:
+    body = ping_body(source(links_to=POST), POST)
+
+    response = post_trickling(client, body)
+
+    assert "registered" in answer(response)
+    assert len(pings) == 1
+
+
+def test_a_trickled_body_over_64_kib_is_still_413(client: FlaskClient) -> None:
+    body = b"x" * (64 * 1024 + 100)
+
+    response = post_trickling(client, body)
 
     assert response.status_code == 413

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
 from flask_pingback import Pingback, UnpingableTarget
@@ -17,12 +17,24 @@ from .blog import make_blog
 from .xmlrpc_calls import answer, call
 
 
-def resolve(app: Flask, target_url: str, base_url: str = "http://localhost/") -> Target | None:
-    with app.test_request_context("/pingback", base_url=base_url, method="POST"):
-        from flask import request
-
+def resolve(
+    app: Flask,
+    target_url: str,
+    base_url: str = "http://localhost/",
+    remote_addr: str = "127.0.0.1",
+) -> Target | None:
+    """Resolve ``target_url`` as a ping sent to ``base_url`` from ``remote_addr`` would."""
+    environ = {"REMOTE_ADDR": remote_addr}
+    with app.test_request_context(
+        "/pingback", base_url=base_url, method="POST", environ_base=environ
+    ):
         return resolve_target(
-            app, target_url, request_host=request.host, script_root=request.script_root
+            app,
+            target_url,
+            app.extensions["pingback"].own_hosts,
+            request_host=request.host,
+            remote_addr=request.remote_addr,
+            script_root=request.script_root,
         )
 
 

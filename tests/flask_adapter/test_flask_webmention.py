@@ -208,3 +208,52 @@ def test_a_custom_webmention_url_is_served() -> None:
     response = app.test_client().post("/mentions/", data={"target": POST})
 
     assert response.status_code == 400
+
+
+def test_async_verification_runs_on_no_more_threads_than_configured_then_asks_to_retry(
+    source: Source,
+) -> None:
+    app = make_blog(
+        PINGBACK_WEBMENTION=True,
+        PINGBACK_WEBMENTION_ASYNC=True,
+        PINGBACK_WEBMENTION_ASYNC_THREADS=1,
+    )
+    client = app.test_client()
+    verifying, release = threading.Event(), threading.Event()
+
+    def hold(sender: Flask, **kwargs: Any) -> None:
+        verifying.set()
+        assert release.wait(10)
+
+    with received.connected_to(hold, app):
+        assert mention(client, source("/first", links_to=POST)).status_code == 202
+        assert verifying.wait(10)
+        busy = mention(client, source("/second", links_to=POST))
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name == "flask-pingback-verify":
+                thread.join(10)
+        again = mention(client, source("/third", links_to=POST))
+
+    assert busy.status_code == 429
+    assert "Retry-After" in busy.headers
+    assert again.status_code == 202  # the slot came back when the first one finished
+    for thread in threading.enumerate():
+        if thread.name == "flask-pingback-verify":
+            thread.join(10)
+
+
+def test_a_mention_sent_with_a_forged_host_for_that_host_is_400(
+    client: FlaskClient, source: Source, pings: list[dict[str, Any]]
+) -> None:
+    target = "http://evil.example/posts/hello/"
+
+    response = client.post(
+        "/webmention",
+        base_url="http://evil.example/",
+        data={"source": source(links_to=target), "target": target},
+    )
+
+    assert response.status_code == 400
+    assert "not a page of this site" in response.get_data(as_text=True)
+    assert pings == []
