@@ -33,3 +33,12 @@ clean:
 
 matrix: $(STAMP)
 	$(PY) -m nox
+
+# The attack suite's property tests with many more examples (tests/security/conftest.py).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/security/test_fuzz.py --hypothesis-show-statistics
+
+# Hostile and good pings against both apps under gunicorn, on loopback (bench/load).
+load: $(STAMP)
+	$(PY) -c 'import gunicorn' 2>/dev/null || $(PY) -m pip install --quiet -e '.[load]'
+	$(PY) -m bench.load

@@ -6,6 +6,7 @@ W001  no receiver is connected to ``received``
 W002  private addresses allowed while DEBUG is off
 W003  an endpoint's URL name does not reverse
 W004  rate limits counted in a cache that keeps nothing (DummyCache)
+W005  rate limits counted in a cache whose incr is not atomic across processes
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _is_rate_limit(value: Any) -> bool:
         return True
     if not isinstance(value, dict) or not set(value) <= RATE_LIMIT_KEYS:
         return False
-    for key in ("per_address", "per_source_host"):
+    for key in ("per_address", "per_source_host", "per_source_address"):
         if value.get(key) is not None and not _is_positive_int(value[key]):
             return False
     if "window" in value and not _is_positive_number(value["window"]):
@@ -77,8 +78,8 @@ _SETTING_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "WEBMENTION_ASYNC": (_is_bool, "True or False"),
     "RATE_LIMIT": (
         _is_rate_limit,
-        "None or a dict with some of per_address and per_source_host (positive "
-        "integers or None), window (positive seconds) and cache (a CACHES alias)",
+        "None or a dict with some of per_address, per_source_host and per_source_address "
+        "(positive integers or None), window (positive seconds) and cache (a CACHES alias)",
     ),
 }
 
@@ -171,16 +172,35 @@ def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> list[Check
         return []
     alias = limits.get("cache", "default")
     backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
-    if backend != "django.core.cache.backends.dummy.DummyCache":
-        return []
-    return [
-        Warning(
-            f"Pings are rate-limited with the cache {alias!r}, a DummyCache that keeps "
-            "no counts: there is no limit.",
-            hint=f'Use a real cache, or name one as {PREFIX}RATE_LIMIT["cache"].',
-            id="pingback.W004",
-        )
-    ]
+    if backend == "django.core.cache.backends.dummy.DummyCache":
+        return [
+            Warning(
+                f"Pings are rate-limited with the cache {alias!r}, a DummyCache that keeps "
+                "no counts: there is no limit.",
+                hint=f'Use a real cache, or name one as {PREFIX}RATE_LIMIT["cache"].',
+                id="pingback.W004",
+            )
+        ]
+    if backend in NON_ATOMIC_CACHES:
+        return [
+            Warning(
+                f"Pings are rate-limited with the cache {alias!r} ({backend.rsplit('.', 1)[-1]}), "
+                "whose incr reads then writes: processes serving at once lose counts, and "
+                "more pings get through than the limits allow.",
+                hint="With several processes, count in Redis or memcached (atomic incr); "
+                "with one process, LocMemCache is exact.",
+                id="pingback.W005",
+            )
+        ]
+    return []
+
+
+NON_ATOMIC_CACHES = frozenset(
+    {
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    }
+)
 
 
 CHECKS = (

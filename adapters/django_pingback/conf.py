@@ -20,7 +20,9 @@ __all__ = ["PREFIX", "PingbackSettings", "pingback_settings"]
 PREFIX = "PINGBACK_"
 # The core's defaults are the adapter's: unset settings leave them alone.
 _CORE_POLICY = FetchPolicy()
-RATE_LIMIT_KEYS = frozenset({"per_address", "per_source_host", "window", "cache"})
+RATE_LIMIT_KEYS = frozenset(
+    {"per_address", "per_source_host", "per_source_address", "window", "cache"}
+)
 
 
 class PingbackSettings:
@@ -34,8 +36,8 @@ class PingbackSettings:
     WEBMENTION               advertise webmention_view beside the Pingback endpoint
     WEBMENTION_URL_NAME      the URL name of webmention_view
     WEBMENTION_ASYNC         verify Webmentions in a task and answer 202 at once
-    RATE_LIMIT               a dict of per_address, per_source_host, window and cache
-                             (a CACHES alias); omitted keys keep the core's values,
+    RATE_LIMIT               a dict of per_address, per_source_host, per_source_address,
+                             window and cache (a CACHES alias); omitted keys keep the core's values,
                              a None value turns that limit off, None turns all off
     """
 
@@ -103,7 +105,7 @@ class PingbackSettings:
         """The core's limiter with its counts in Django's cache (off when RATE_LIMIT is None)."""
         limits = self.rate_limit
         if limits is None:
-            return RateLimiter(per_address=None, per_source_host=None)
+            return RateLimiter(per_address=None, per_source_host=None, per_source_address=None)
         store = DjangoCacheStore(limits.pop("cache", "default"))
         return RateLimiter(store=store, **limits)
 

@@ -27,8 +27,9 @@ class DjangoCacheStore:
         key = _safe_key(key)
         timeout = max(1, math.ceil(window))
         # add() only creates a missing counter, so the window starts with its
-        # first hit and expires with the key; incr() is atomic on the shared
-        # backends (memcached, Redis, the database cache), so processes agree.
+        # first hit and expires with the key. incr() is atomic in memcached and
+        # Redis, so their processes agree; the database and file caches read
+        # then write, and lose counts under concurrency (check pingback.W005).
         cache.add(key, 0, timeout=timeout)
         try:
             return int(cache.incr(key))

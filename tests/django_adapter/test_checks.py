@@ -107,6 +107,22 @@ def test_rate_limits_in_a_dummy_cache_are_w004(settings):
     assert ids() == ["pingback.W004"]
 
 
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ],
+)
+def test_rate_limits_in_a_cache_without_atomic_incr_are_w005(settings, tmp_path, backend):
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {"BACKEND": backend, "LOCATION": str(tmp_path)},
+    }
+    settings.PINGBACK_RATE_LIMIT = {"cache": "shared"}
+    assert ids() == ["pingback.W005"]
+
+
 def test_registering_again_runs_no_check_twice(no_receivers):
     # apps.py and views.py both register; Django's registry is a set.
     register_checks()
