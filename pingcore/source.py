@@ -143,7 +143,11 @@ def _could_reach(href: str, needle: str, host: str | None) -> bool:
     if href[:1] in _DOTS_START and _ONLY_DOTS.fullmatch(href.strip(_HREF_STRIP)):
         return True
     if "%" in href or "&amp;" in href:
-        return _could_reach(unquote(text.replace("&amp;", "&")), needle, host)
+        decoded = unquote(text.replace("&amp;", "&"))
+        # Only while decoding changes something: a "%" that starts no escape ("50%")
+        # would otherwise recurse until RecursionError.
+        if decoded != text:
+            return _could_reach(decoded, needle, host)
     return False
 
 
