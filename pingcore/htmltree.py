@@ -229,6 +229,13 @@ def _counting_tree_builder(limit: int) -> Any:
     html5lib copies every still-open formatting element into each new paragraph, as
     the HTML standard says: "<p><b id=1>x</p><p><b id=2>x</p>..." makes a number of
     elements that grows with the square of the page, and so does the time.
+
+    It also spends time growing with the square of the page on three common shapes,
+    which the builder here does in linear time, building the same tree: many siblings
+    with text between them (it counts an element's children before adding each piece
+    of text), long text in many pieces ("x&amp;x&amp;...": each piece is added by
+    copying all that came before), and many elements moved out of a table (it lists
+    the children of the table's parent for each).
     """
     base = html5lib.getTreeBuilder("lxml")
 
@@ -236,6 +243,19 @@ def _counting_tree_builder(limit: int) -> Any:
         def __init__(self, namespaceHTMLElements: bool, fullTree: bool = False) -> None:
             super().__init__(namespaceHTMLElements, fullTree)
             made = 0
+            # Text on its way to the .text or .tail of one lxml element, written out in
+            # one piece before anything reads text or it goes elsewhere.
+            pending: list[str] = []
+            target: list[Any] = [None, "text"]
+            coerce = self.infosetFilter.coerceCharacters
+
+            def flush() -> None:
+                if pending:
+                    node, attribute = target
+                    setattr(node, attribute, (getattr(node, attribute) or "") + "".join(pending))
+                    pending.clear()
+
+            self.flush_text = flush
 
             class CountedElement(self.elementClass):  # type: ignore[misc, name-defined]
                 def __init__(self, name: str, namespace: str | None) -> None:
@@ -245,7 +265,39 @@ def _counting_tree_builder(limit: int) -> Any:
                         raise _TooManyElements
                     super().__init__(name, namespace)
 
+                def insertText(self, data: str, insertBefore: Any = None) -> None:
+                    if insertBefore is not None:
+                        flush()
+                        super().insertText(data, insertBefore)
+                        return
+                    last = next(self._element.iterchildren(reversed=True), None)
+                    node, attribute = (self._element, "text") if last is None else (last, "tail")
+                    if target[0] is not node or target[1] != attribute:
+                        flush()
+                        target[:] = [node, attribute]
+                    pending.append(coerce(data))
+
+                def insertBefore(self, node: Any, refNode: Any) -> None:
+                    refNode._element.addprevious(node._element)
+                    node.parent = self
+
+                def hasContent(self) -> bool:
+                    flush()
+                    return bool(super().hasContent())
+
+                def reparentChildren(self, newParent: Any) -> None:
+                    flush()
+                    super().reparentChildren(newParent)
+
             self.elementClass = CountedElement
+
+        def getDocument(self) -> Any:
+            self.flush_text()
+            return super().getDocument()
+
+        def getFragment(self) -> Any:
+            self.flush_text()
+            return super().getFragment()
 
     return CountingTreeBuilder
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote, urlsplit
@@ -19,7 +19,7 @@ from lxml import etree
 from .errors import SourceHasNoLink
 from .htmltree import NOT_CONTENT_TAGS, PARSERS, is_hidden, parse_html, tag_name
 from .links import link_counts
-from .urls import is_http_url, normalize_url, resolve_href
+from .urls import MAX_URL_LENGTH, is_http_url, normalize_url, resolve_href
 
 __all__ = ["SourceInfo", "parse_source"]
 
@@ -93,9 +93,14 @@ def parse_source(
     if "<" not in html if isinstance(html, str) else b"<" not in html:
         raise SourceHasNoLink(f"The source page has no HTML tags, so no link to {target_url}.")
     root = parse_html(html, parser, encoding=encoding)
+    # lxml frees the Python proxy of an element by walking up the tree to the nearest
+    # element that still has one: each pass over a page nested 2,000 deep would cost
+    # 2,000 steps an element. Held here, all proxies live until the end, and are freed
+    # last first, each walk stopping at once.
+    elements = list(root.iter())
     link = _find_link(root, source_url, target_url)
     link_text = _link_text(link)
-    return SourceInfo(
+    info = SourceInfo(
         source_url=source_url,
         target_url=target_url,
         title=_title(root, link),
@@ -103,6 +108,8 @@ def parse_source(
         excerpt=_excerpt(link, link_text, max_excerpt),
         link_text=link_text,
     )
+    del elements
+    return info
 
 
 # -- the link -----------------------------------------------------------------
@@ -113,6 +120,8 @@ def parse_source(
 _ONLY_DOTS = re.compile(r"[./]*(?:[?#].*)?", re.DOTALL)
 _HREF_STRIP = "\t\n\f\r \x00"
 _DOTS_START = frozenset("./?#\t\n\f\r \x00") | {""}
+# How many times an href is unescaped before giving up on it.
+_UNESCAPE_LAYERS = 3
 
 
 def _needle(target: str) -> tuple[str, str | None]:
@@ -136,18 +145,24 @@ def _needle(target: str) -> tuple[str, str | None]:
 
 def _could_reach(href: str, needle: str, host: str | None) -> bool:
     """A cheap test that rules out most hrefs before the costly resolve-and-normalise:
-    testing every href of a large page in full costs as much again as parsing it."""
+    testing every href of a large page in full costs as much again as parsing it.
+
+    Escaped hrefs are tested again unescaped, a few layers deep: normalising unescapes
+    once, and a hostile href stacks thousands of layers ("%252525..."), each of which
+    would cost a pass over the href (and once cost a level of recursion).
+    """
     text = href if host is None else href.lower()
-    if needle in text or (host is not None and host in text):
-        return True
-    if href[:1] in _DOTS_START and _ONLY_DOTS.fullmatch(href.strip(_HREF_STRIP)):
-        return True
-    if "%" in href or "&amp;" in href:
+    for layer in range(_UNESCAPE_LAYERS + 1):
+        if needle in text or (host is not None and host in text):
+            return True
+        if text[:1] in _DOTS_START and _ONLY_DOTS.fullmatch(text.strip(_HREF_STRIP)):
+            return True
+        if layer == _UNESCAPE_LAYERS or ("%" not in text and "&amp;" not in text):
+            return False
         decoded = unquote(text.replace("&amp;", "&"))
-        # Only while decoding changes something: a "%" that starts no escape ("50%")
-        # would otherwise recurse until RecursionError.
-        if decoded != text:
-            return _could_reach(decoded, needle, host)
+        if decoded == text:  # a "%" that starts no escape ("50%")
+            return False
+        text = decoded if host is None else decoded.lower()
     return False
 
 
@@ -224,16 +239,27 @@ def _shown(element: etree._Element) -> bool:
     return bool(name) and name not in NOT_CONTENT_TAGS and not is_hidden(element)
 
 
+class _Budget:
+    """How many more elements a search may read; its reads share it, so that elements
+    nested in each other cannot multiply it."""
+
+    __slots__ = ("elements",)
+
+    def __init__(self, elements: int) -> None:
+        self.elements = elements
+
+
 def _visible_texts(
     top: etree._Element,
     link: etree._Element | None = None,
-    skip: Collection[etree._Element] = (),
+    skip: Container[etree._Element] = (),
+    budget: _Budget | None = None,
 ) -> Iterator[str]:
     """The text a reader sees inside ``top``, in order, with spaces between blocks.
 
     Yields _ENTER_LINK and _LEAVE_LINK around the text of ``link``, and leaves out the
-    elements in ``skip``. A loop with its own stack, not recursion: pages nest
-    thousands deep.
+    elements in ``skip``; stops where ``budget`` runs out. A loop with its own stack,
+    not recursion: pages nest thousands deep.
     """
     if top.text:
         yield top.text
@@ -241,6 +267,10 @@ def _visible_texts(
     while stack:
         parent, children = stack[-1]
         child = next(children, None)
+        if budget is not None and child is not None:
+            budget.elements -= 1
+            if budget.elements < 0:
+                return
         if child is None:
             stack.pop()
             if parent is link:
@@ -264,12 +294,68 @@ def _visible_texts(
         stack.append((child, iter(child)))
 
 
-def _text_of(element: etree._Element, skip: Collection[etree._Element] = ()) -> str:
+def _text_of(element: etree._Element, skip: Container[etree._Element] = ()) -> str:
     return _collapse("".join(_visible_texts(element, skip=skip)))
+
+
+def _text_start(
+    element: etree._Element, budget: _Budget, skip: Container[etree._Element] = ()
+) -> str:
+    """The start of ``_text_of(element)``: all of it, or its first _NAME_TEXT characters
+    or more, as far as ``budget`` and _NAME_RAW characters read go."""
+    pieces: list[str] = []
+    length = 0
+    check = _NAME_TEXT
+    for piece in _visible_texts(element, skip=skip, budget=budget):
+        if length + len(piece) >= _NAME_RAW:
+            pieces.append(piece[: _NAME_RAW - length])
+            break
+        pieces.append(piece)
+        length += len(piece)
+        if length >= check:  # collapsing spaces may leave less: check now and then
+            text = _collapse("".join(pieces))
+            if len(text) >= _NAME_TEXT:
+                return text
+            check = 2 * length
+    return _collapse("".join(pieces))
 
 
 def _has_text(element: etree._Element) -> bool:
     return any(not piece.isspace() for piece in _visible_texts(element) if piece)
+
+
+def _shows_text(top: etree._Element, blank: set[etree._Element]) -> bool:
+    """``_has_text(top)``, not reading again what ``blank`` holds; when False, ``top``
+    and every element shown in it go into ``blank``: they show no text either."""
+    if top.text and not top.text.isspace():
+        return True
+    read = [top]
+    stack = [iter(top)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child.tail and not child.tail.isspace():
+            return True
+        elif child not in blank and _shown(child):
+            if child.text and not child.text.isspace():
+                return True
+            read.append(child)
+            stack.append(iter(child))
+    blank.update(read)
+    return False
+
+
+def _first_text(elements: Iterable[etree._Element], blank: set[etree._Element]) -> str:
+    """The text of the first of ``elements`` (in document order) that shows any, or "".
+
+    Pass one ``blank`` to every search in a tree: each element is then read once,
+    however many of the elements nest in each other.
+    """
+    for element in elements:
+        if element not in blank and _shows_text(element, blank):
+            return _text_of(element)
+    return ""
 
 
 def _link_text(link: etree._Element) -> str:
@@ -401,37 +487,56 @@ def _meta_content(root: etree._Element, *keys: str) -> str:
     return ""
 
 
+def _in_svg(element: etree._Element, verdicts: dict[etree._Element, bool]) -> bool:
+    """True when an ``<svg>`` holds ``element``.
+
+    Pass the same ``verdicts`` for every element of one tree: each ancestor is then
+    looked at once, and thousands of <title>s deep in an <svg> cost linear time.
+    """
+    walked: list[etree._Element] = []
+    verdict = False
+    for ancestor in element.iterancestors():
+        known = verdicts.get(ancestor)
+        if known is not None:
+            verdict = known
+            break
+        walked.append(ancestor)
+        if tag_name(ancestor) == "svg":
+            verdict = True
+            break
+    verdicts.update(dict.fromkeys(walked, verdict))
+    return verdict
+
+
 def _title(root: etree._Element, link: etree._Element) -> str:
+    in_svg: dict[etree._Element, bool] = {}
     for title in root.iter("title"):
         # An <svg> holds <title>s of its own, for its pictures.
-        if any(tag_name(ancestor) == "svg" for ancestor in title.iterancestors()):
+        if _in_svg(title, in_svg):
             continue
         text = _text_of(title)
         if text:
             return text
         break
-    for container in _containers(link):
+    # The nearest few posts, and no element read twice: a hostile page nests a
+    # thousand posts around thousands of empty names and headings.
+    blank: set[etree._Element] = set()
+    for container in itertools.islice(_containers(link), _NEAREST_CONTAINERS):
         if _has_class(container, "h-entry"):
-            for name in container.iterdescendants():
-                if _has_class(name, "p-name") and (text := _text_of(name)):
-                    return text
-        for heading in container.iter("h1"):
-            if text := _text_of(heading):
+            names = (name for name in container.iterdescendants() if _has_class(name, "p-name"))
+            if text := _first_text(names, blank):
                 return text
-    for heading in root.iter("h1"):
-        if text := _text_of(heading):
+        if text := _first_text(container.iter("h1"), blank):
             return text
-    return _meta_content(root, "og:title", "twitter:title")
+    return _first_text(root.iter("h1"), blank) or _meta_content(root, "og:title", "twitter:title")
 
 
 # -- author --------------------------------------------------------------------
 
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Posting|Report|Review|Comment", re.IGNORECASE)
-_NAME_PARTS = etree.XPath(
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' p-name ')"
-    " or contains(concat(' ',normalize-space(@class),' '),' fn ')"
-    " or contains(concat(' ',normalize-space(@itemprop),' '),' name ')]"
-)
+# Name parts: a token of the class or itemprop, tokens being split at XML spaces.
+_NAME_CLASS = re.compile(r"(?<![^ \t\n\r])(?:p-name|fn)(?![^ \t\n\r])")
+_NAME_ITEMPROP = re.compile(r"(?<![^ \t\n\r])name(?![^ \t\n\r])")
 # Class names of bylines: "byline", "post-author", "c-article__author-name", but not
 # "author-box-wrap", "author_share" or "entry-author__description".
 _BYLINE_CLASS = re.compile(r"(?:[\w-]*[-_])?(?:byline|authors?)")
@@ -442,6 +547,19 @@ _AUTHOR_PAGE = re.compile(
 )
 _MAX_AUTHOR_CANDIDATES = 20
 _MAX_BYLINE = 300
+# How much of an author-ish element is searched for a name: its first _NAME_WINDOW
+# elements, of which _NAME_READ are read for text, and of a text the first _NAME_TEXT
+# characters (_NAME_RAW with spaces). A byline holds a few dozen elements; a hostile
+# page nests thousands of author-ish elements, each around all of the page.
+_NAME_WINDOW = 1000
+_NAME_READ = 1000
+_NAME_TEXT = 1000
+_NAME_RAW = 20_000
+# Posts holding the link that are asked for its title and author, nearest first: a
+# comment in a post in a page, not a thousand nested articles.
+_NEAREST_CONTAINERS = 3
+# How deep lists in a JSON-LD author are followed (as in [["Jane Doe"]]).
+_MAX_JSON_LD_LISTS = 3
 _ENTRY_CLASSES = frozenset({"h-entry", "hentry"})
 _ADDRESS_RANK = 3
 _MAX_CONTAINERS = 100
@@ -458,8 +576,12 @@ _NAME_PREFIX = re.compile(
     r"|^(?:author|authors|autor|autorin|autoren|auteur|autore|verfasser|posted)\b\s*:?\s*",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"\(?\b[\w.+-]+@[\w-]+\.[\w.-]+\b\)?")
-_NAME_TAIL = re.compile(r"\s*(?:\||·|•|,|;|…|\.\.\.|\s[-–—]\s|\s[-–—]$|\s/\s)")
+# An e-mail address, maybe in brackets; it starts at a letter or digit, and the marks
+# before that (group 1) stay. Each run of characters an address can hold is tried once,
+# from where it starts: tried from each of its characters, a long run would cost the
+# square of its length. The same goes for the runs of spaces in the tails below.
+_EMAIL = re.compile(r"(?:\(|(?<![\w.+-])([.+-]*+))\w[\w.+-]*+@[\w-]++\.[\w.-]+\b\)?")
+_NAME_TAIL = re.compile(r"(?<!\s)\s*(?:\||·|•|,|;|…|\.\.\.|\s[-–—]\s|\s[-–—]$|\s/\s)")
 _MONTH = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november"
     r"|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai"
@@ -471,13 +593,16 @@ _DATE = (
     rf"(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}\.?\s+{_MONTH}(?:\s+\d{{2,4}})?"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}[:.]\d{{2}}\b)"
 )
-_DATE_TAIL = re.compile(
-    rf"(?:\s+(?:on|at|am|um|le|el|il|op|den|the|-|–))*\s+{_DATE}.*$"
-    r"|\s+(?:updated|published|posted|last modified|aktualisiert|veröffentlicht|erschienen"
-    r"|mis à jour|publié)\b.*$",
+_DATE_START = re.compile(_DATE, re.IGNORECASE)
+# Words between a name and the date after it: "on", "at", "-" in "Jane on 3 May".
+_DATE_LEAD = re.compile(r"on|at|am|um|le|el|il|op|den|the|-|–", re.IGNORECASE)
+_UPDATED = re.compile(
+    r"(?:updated|published|posted|last modified|aktualisiert|veröffentlicht|erschienen"
+    r"|mis à jour|publié)\b",
     re.IGNORECASE,
 )
-_PARENTHESES_TAIL = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+_WORD = re.compile(r"\S+")
+_PARENTHESES_TAIL = re.compile(r"(?<!\s)\s*[(\[][^()\[\]]*[)\]]\s*$")
 _QUOTES = " \"'„“”‚‘’«»‹›"
 _NOT_A_NAME = re.compile(r"https?:|www\.|[/\\@<>{}=#]|[\w-]\.[a-z]{2,6}\b")
 _PLACEHOLDERS = frozenset(
@@ -486,14 +611,38 @@ _PLACEHOLDERS = frozenset(
 )
 
 
+def _without_date_tail(name: str) -> str:
+    """``name`` up to a date or an "updated" after it: "Jane Doe on 3 May 2019 at 9:48".
+
+    Word by word: one regex for it backtracks over a run of "on on on ..." from each of
+    its words, which costs the square of the run.
+    """
+    lead: int | None = None  # where the words leading up to a date start ("on", "-")
+    space = 0  # where the spaces before the word start
+    for word in _WORD.finditer(name):
+        start = word.start()
+        if start:  # what trails a name follows a space
+            if _DATE_START.match(name, start):
+                return name[: space if lead is None else lead]
+            if _UPDATED.match(name, start):
+                return name[:space]
+            if _DATE_LEAD.fullmatch(word.group()):
+                lead = space if lead is None else lead
+            else:
+                lead = None
+        space = word.end()
+    return name
+
+
 def _clean_name(raw: str) -> str | None:
     """A person's name from a byline-like text, or None when it does not look like one."""
+    raw = raw[:_NAME_TEXT]  # a name comes first; the rest of a long text costs time only
     if "&" in raw:  # JSON-LD and meta content are sometimes HTML-escaped twice
         raw = unescape(raw)
-    name = _EMAIL.sub(" ", _collapse(raw))
+    name = _EMAIL.sub(r"\1 ", _collapse(raw))
     for _ in range(2):  # "Posted by: Author: Jane"
         name = _NAME_PREFIX.sub("", name).strip()
-    name = _DATE_TAIL.sub("", name)
+    name = _without_date_tail(name)
     name = _NAME_TAIL.split(name, maxsplit=1)[0]
     name = _PARENTHESES_TAIL.sub("", name)  # "Julia Hitz (eg)": initials, affiliations
     name = name.strip(" -–—|,:;·•*").strip(_QUOTES)
@@ -539,43 +688,78 @@ def _belongs_to(candidate: etree._Element, container: etree._Element) -> bool:
     return False
 
 
-def _first_name(elements: list[etree._Element]) -> str | None:
-    for element in elements:
-        name = _clean_name(element.get("content") or _text_of(element))
+def _is_name_part(element: etree._Element) -> bool:
+    """True for an element marked as holding a name: class p-name or fn, itemprop name."""
+    classes = element.get("class")  # a plain search first: it is ten times faster
+    if classes is not None and ("p-name" in classes or "fn" in classes):
+        if _NAME_CLASS.search(classes):
+            return True
+    itemprop = element.get("itemprop")
+    return itemprop is not None and "name" in itemprop and bool(_NAME_ITEMPROP.search(itemprop))
+
+
+def _first_name(elements: list[etree._Element], budget: _Budget) -> str | None:
+    for element in elements[:_MAX_AUTHOR_CANDIDATES]:
+        name = _clean_name(element.get("content") or _text_start(element, budget))
         if name:
             return name
     return None
 
 
 def _name_in(element: etree._Element) -> str | None:
-    """The author's name an author-ish element gives: its name part, a link, its text."""
-    parts = _NAME_PARTS(element)
-    if isinstance(parts, list):
-        name = _first_name([part for part in parts if isinstance(part, etree._Element)])
-        if name:
-            return name
+    """The author's name an author-ish element gives: its name part, a link, its text.
+
+    Only the element's first _NAME_WINDOW elements are searched, and _NAME_READ of them
+    read for text: a byline is small, and a hostile page nests thousands of author-ish
+    elements, each around all of the page.
+    """
+    window = list(itertools.islice(element.iter(etree.Element), _NAME_WINDOW))
+    budget = _Budget(_NAME_READ)
+    name = _first_name([part for part in window[1:] if _is_name_part(part)], budget)
+    if name:
+        return name
     if tag_name(element) == "img":
         return _clean_name(element.get("alt", ""))
     content = element.get("content")
     if content is not None:
         return _clean_name(content)
+    links = [a for a in window if a.tag == "a"]
     if tag_name(element) == "address":
         # Addresses hold contact details and, misused, whole captions with links in them:
         # only a name in its first line, or on an author or mail link, is trusted.
-        links = [a for a in element.iter("a") if _is_author_link(a, mail=True)]
-        return _first_name(links) or _clean_name(_first_line(element))
+        trusted = [a for a in links if _is_author_link(a, mail=True)]
+        return _first_name(trusted, budget) or _clean_name(_first_line(element, budget))
     # A byline: its link to the author's page, else its own words, else any of its links
     # ("Posted on <a>May 3</a> by <a>Jane</a>"). Its own words come before other links,
     # which are often "Follow on Twitter"; mail links say "Send an e-mail", not who.
-    links = list(element.iter("a"))
-    name = _first_name([a for a in links if _is_author_link(a)])
-    mail = [a for a in links if a.get("href", "").strip().lower().startswith("mailto:")]
+    name = _first_name([a for a in links if _is_author_link(a)], budget)
     if name:
         return name
-    words = _text_of(element, skip=mail)
+    words = _text_start(element, budget, skip=_MAIL_LINKS)
     if len(words) > _MAX_BYLINE:  # an author box with a biography: the name comes first
-        return _clean_name(_first_line(element))
-    return _clean_name(words) or _first_name([a for a in links if a not in mail])
+        return _clean_name(_first_line(element, budget))
+    return _clean_name(words) or _first_name([a for a in links if a not in _MAIL_LINKS], budget)
+
+
+def _link_attribute(link: etree._Element, name: str) -> str:
+    # The first characters only, as many as a URL may have: every byline holding a link
+    # reads it, and a hostile page nests a hundred bylines around a megabyte href.
+    return link.get(name, "")[:MAX_URL_LENGTH]
+
+
+def _is_mail_link(link: etree._Element) -> bool:
+    return _link_attribute(link, "href").strip().lower().startswith("mailto:")
+
+
+class _MailLinks:
+    """All mail links, as something to leave out: those beyond the part of a byline
+    searched for links too, when its words are read."""
+
+    def __contains__(self, element: object) -> bool:
+        return isinstance(element, etree._Element) and element.tag == "a" and _is_mail_link(element)
+
+
+_MAIL_LINKS = _MailLinks()
 
 
 def _is_author_link(link: etree._Element, *, mail: bool = False) -> bool:
@@ -583,20 +767,28 @@ def _is_author_link(link: etree._Element, *, mail: bool = False) -> bool:
 
     In a byline, a mail link says "Send an e-mail" more often than it gives a name.
     """
-    href = link.get("href", "").strip().lower()
+    href = _link_attribute(link, "href").strip().lower()
     return (
         (mail and href.startswith("mailto:"))
-        or "author" in link.get("rel", "").lower().split()
+        or "author" in _link_attribute(link, "rel").lower().split()
         or _AUTHOR_PAGE.search(href) is not None
     )
 
 
-def _first_line(element: etree._Element) -> str:
+def _first_line(element: etree._Element, budget: _Budget) -> str:
+    """The text of ``element`` up to its first line break or block, or the first
+    _NAME_TEXT characters of it (all that _clean_name reads)."""
     line: list[str] = []
-    for piece in _visible_texts(element):
-        if piece == " " and line and "".join(line).strip():
+    length = 0
+    shown = False
+    for piece in _visible_texts(element, budget=budget):
+        if piece == " " and shown:
             break  # a <br> or a block: the end of the first line
         line.append(piece)
+        length += len(piece)
+        if length >= _NAME_TEXT:
+            break
+        shown = shown or not piece.isspace()
     return "".join(line)
 
 
@@ -703,20 +895,32 @@ def _meta_authors(root: etree._Element) -> dict[str, str]:
     return found
 
 
-def _json_ld_name(value: object, nodes: dict[str, dict[str, object]], hops: int = 3) -> str | None:
-    """The name in a JSON-LD author: a string, a Person, an @id reference, or a list."""
+def _json_ld_name(
+    value: object,
+    nodes: dict[str, dict[str, object]],
+    hops: int = 3,
+    lists: int = _MAX_JSON_LD_LISTS,
+) -> str | None:
+    """The name in a JSON-LD author: a string, a Person, an @id reference, or a list.
+
+    ``hops`` stops reference loops, ``lists`` the recursion into lists nested thousands
+    deep (the JSON parser reads those).
+    """
     if isinstance(value, str):
         return _clean_name(value)
     if isinstance(value, list):
-        return next(filter(None, (_json_ld_name(item, nodes, hops) for item in value[:10])), None)
+        if not lists:
+            return None
+        names = (_json_ld_name(item, nodes, hops, lists - 1) for item in value[:10])
+        return next(filter(None, names), None)
     if not isinstance(value, dict) or hops == 0:
         return None
     name = value.get("name")
     if isinstance(name, str):
         return _clean_name(name)
-    reference = value.get("@id")  # a node elsewhere in the @graph; hops stop reference loops
+    reference = value.get("@id")  # a node elsewhere in the @graph
     if isinstance(reference, str) and reference in nodes:
-        return _json_ld_name(nodes[reference], nodes, hops - 1)
+        return _json_ld_name(nodes[reference], nodes, hops - 1, lists)
     return None
 
 
@@ -804,8 +1008,7 @@ def _author(root: etree._Element, link: etree._Element) -> str | None:
     dc.creator, then JSON-LD, then parsely and citation metas, then the page's one
     post or a byline outside comments, then the nearest <address>.
     """
-    # The nearest few: a comment in a post in a page, not a thousand nested articles.
-    for container in itertools.islice(_containers(link), 3):
+    for container in itertools.islice(_containers(link), _NEAREST_CONTAINERS):
         name = _container_author(container)
         if name:
             return name

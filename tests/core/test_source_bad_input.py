@@ -199,3 +199,151 @@ def test_many_links_and_huge_attributes_are_read_quickly() -> None:
 def test_a_huge_json_ld_block_is_skipped() -> None:
     script = '<script type="application/ld+json">{"author": "' + "x" * 2_000_000 + '"}</script>'
     assert parse_source(script + LINK, SOURCE, TARGET).author is None
+
+
+# -- pages made to take superlinear time: each would take many seconds, or crash ----
+
+
+def _json_ld(data: str) -> str:
+    return f'<script type="application/ld+json">{data}</script>'
+
+
+@pytest.mark.parametrize("tail", [" on" * 20_000, "a." * 40_000], ids=["ons", "dots"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<meta name="author" content="Jane{tail}"><p>{link}</p>',
+        '<article><div class="byline">Jane{tail}</div><p>{link}</p></article>',
+        _json_ld('{{"@type": "Article", "author": {{"name": "Jane{tail}"}}}}') + "{link}",
+    ],
+    ids=["meta", "byline", "json-ld"],
+)
+def test_a_long_author_text_is_cleaned_in_linear_time(page: str, tail: str) -> None:
+    # Each once backtracked over the whole text from each of its words: 80 seconds.
+    with within(0.5):
+        info = parse_source(page.format(tail=tail, link=LINK), SOURCE, TARGET)
+    assert info.author is None
+
+
+def test_many_author_metas_of_a_thousand_characters_cost_linear_time() -> None:
+    metas = f'<meta name="author" content="Jane{" on" * 330}">' * 300
+    with within(0.5):
+        assert parse_source(metas + LINK, SOURCE, TARGET).author is None
+
+
+def test_a_date_after_a_run_of_leading_words_is_still_cut_off() -> None:
+    html = '<meta name="author" content="Jane Doe on the 3 May 2024"><p>' + LINK
+    assert parse_source(html, SOURCE, TARGET).author == "Jane Doe"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # 1,000 nested entries each once read every one of the 10,000 empty names: 30 s.
+        '<div class="h-entry">' * 1_000
+        + '<span class="p-name"></span>' * 10_000
+        + f"<p>{LINK}</p>"
+        + "</div>" * 1_000,
+        # 1,000 nested empty names, each once read whole.
+        '<div class="h-entry">'
+        + '<div class="p-name">' * 1_000
+        + "<i></i>" * 10_000
+        + "</div>" * 1_000
+        + f"<p>{LINK}</p></div>",
+        # 30,000 <title>s in an <svg>, each once walking up its 1,500 ancestors.
+        "<svg>" + "<g>" * 1_500 + "<title></title>" * 30_000 + "</g>" * 1_500 + f"</svg>{LINK}",
+    ],
+    ids=["nested-entries", "nested-names", "svg-titles"],
+)
+def test_finding_no_title_costs_linear_time(html: str) -> None:
+    with within(0.5):
+        assert parse_source(html, SOURCE, TARGET).title == ""
+
+
+def test_nested_name_parts_are_read_within_a_budget() -> None:
+    html = (
+        '<article class="h-entry"><div class="p-author h-card">'
+        + '<span class="p-name">' * 500
+        + "word " * 30_000
+        + "</span>" * 500
+        + f"</div><p>{LINK}</p></article>"
+    )
+    with within(0.5):  # each of the 500 names was read whole: 30 seconds
+        assert parse_source(html, SOURCE, TARGET).author is None
+
+
+def test_nested_author_boxes_around_a_long_text_are_read_within_a_budget() -> None:
+    boxes = "".join(f'<div class="author-name a{n}">' for n in range(20))
+    html = ("<article>" + boxes) * 3 + "word " * 60_000 + LINK + ("</div>" * 20 + "</article>") * 3
+    with within(0.5):  # once 7 seconds
+        assert parse_source(html, SOURCE, TARGET).author is None
+
+
+def test_a_megabyte_href_in_nested_bylines_is_read_once_or_so() -> None:
+    bylines = "".join(f'<div class="byline b{n}">' for n in range(20))
+    html = (
+        ("<article>" + bylines) * 3
+        + f'<a href="https://x.example/{"Ab/" * 1_400_000}">x1</a>'
+        + f'<p><a href="{TARGET}">item 2</a></p>'
+        + ("</div>" * 20 + "</article>") * 3
+    )
+    with within(0.5):  # every byline read it a few times: 7 seconds
+        assert parse_source(html, SOURCE, TARGET).author is None
+
+
+def test_an_href_of_thousands_of_escape_layers_needs_no_recursion(parser: str) -> None:
+    html = '<p><a href="%' + "25" * 1_500 + f'">x</a> {LINK}</p>'
+    with within(0.5), shallow_stack():  # once RecursionError: a fault, not a ping
+        assert parse_source(html, SOURCE, TARGET, parser=parser).link_text == "the article"
+
+
+def test_many_hrefs_of_escape_layers_cost_linear_time() -> None:
+    html = ('<a href="%' + "25" * 900 + '">x</a>') * 500 + LINK
+    with within(0.5):
+        assert parse_source(html, SOURCE, TARGET).link_text == "the article"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<article><address>" + "<div></div>" * 20_000 + f"</address><p>{LINK}</p></article>",
+        '<article><div class="byline">' + "<div></div>" * 20_000 + "x " * 200 + "</div>" + LINK,
+    ],
+    ids=["address", "byline"],
+)
+def test_a_first_line_after_thousands_of_empty_blocks_is_found_in_linear_time(
+    html: str,
+) -> None:
+    with within(0.5):  # each block once joined all the line so far: 8 seconds
+        assert parse_source(html, SOURCE, TARGET).author is None
+
+
+def test_a_byline_of_thousands_of_mail_links_costs_linear_time() -> None:
+    mail = '<a href="mailto:a@b.example">Send an e-mail</a>'
+    html = '<article><div class="byline">' + mail * 25_000 + f"</div><p>{LINK}</p></article>"
+    with within(0.5):  # each element was looked for in the list of all mail links
+        assert parse_source(html, SOURCE, TARGET).author is None
+
+
+def test_json_ld_authors_in_lists_nested_deep_raise_no_recursion_error() -> None:
+    deep = _json_ld('{"@type": "Article", "author": ' + "[" * 600 + "]" * 600 + "}")
+    assert parse_source(deep + LINK, SOURCE, TARGET).author is None
+    nested = _json_ld('{"@type": "Article", "author": [["Jane Doe"]]}')
+    assert parse_source(nested + LINK, SOURCE, TARGET).author == "Jane Doe"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # html5lib counts the children of an element before adding each piece of text,
+        "<p>" + "<i></i>x" * 50_000 + LINK + "</p>",
+        # adds each piece of text by copying all the text before it,
+        "<p>" + "x&amp;" * 120_000 + LINK + "</p>",
+        # and lists the children of a table's parent for each element moved out of it.
+        "<div><table>" + "<i></i>" * 14_000 + "</table>" + LINK + "</div>",
+    ],
+    ids=["siblings", "references", "table"],
+)
+def test_html5lib_builds_trees_in_linear_time(html: str) -> None:
+    with within(1):  # 25, 23 and 16 seconds
+        assert parse_source(html, SOURCE, TARGET, parser="html5lib").link_text == "the article"
