@@ -596,11 +596,13 @@ _DATE = (
 _DATE_START = re.compile(_DATE, re.IGNORECASE)
 # Words between a name and the date after it: "on", "at", "-" in "Jane on 3 May".
 _DATE_LEAD = re.compile(r"on|at|am|um|le|el|il|op|den|the|-|–", re.IGNORECASE)
-_UPDATED = re.compile(
+_UPDATED_WORDS = (
     r"(?:updated|published|posted|last modified|aktualisiert|veröffentlicht|erschienen"
-    r"|mis à jour|publié)\b",
-    re.IGNORECASE,
+    r"|mis à jour|publié)\b"
 )
+_UPDATED = re.compile(_UPDATED_WORDS, re.IGNORECASE)
+# Whether anything can trail a name at all: most names have nothing after them.
+_TAIL_START = re.compile(rf"\s(?:{_DATE}|{_UPDATED_WORDS})", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 _PARENTHESES_TAIL = re.compile(r"(?<!\s)\s*[(\[][^()\[\]]*[)\]]\s*$")
 _QUOTES = " \"'„“”‚‘’«»‹›"
@@ -617,6 +619,8 @@ def _without_date_tail(name: str) -> str:
     Word by word: one regex for it backtracks over a run of "on on on ..." from each of
     its words, which costs the square of the run.
     """
+    if _TAIL_START.search(name) is None:
+        return name
     lead: int | None = None  # where the words leading up to a date start ("on", "-")
     space = 0  # where the spaces before the word start
     for word in _WORD.finditer(name):

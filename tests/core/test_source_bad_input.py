@@ -219,14 +219,16 @@ def _json_ld(data: str) -> str:
     ids=["meta", "byline", "json-ld"],
 )
 def test_a_long_author_text_is_cleaned_in_linear_time(page: str, tail: str) -> None:
-    # Each once backtracked over the whole text from each of its words: 80 seconds.
+    # The date and e-mail regexes once backtracked over the text from each of its words:
+    # 13 seconds for the dots, over 40 for the "on"s.
     with within(0.5):
         info = parse_source(page.format(tail=tail, link=LINK), SOURCE, TARGET)
     assert info.author is None
 
 
 def test_many_author_metas_of_a_thousand_characters_cost_linear_time() -> None:
-    metas = f'<meta name="author" content="Jane{" on" * 330}">' * 300
+    # Within the length a name is read to, the regexes themselves must be linear.
+    metas = f'<meta name="author" content="Jane{" on" * 330}">' * 400
     with within(0.5):
         assert parse_source(metas + LINK, SOURCE, TARGET).author is None
 
@@ -239,19 +241,19 @@ def test_a_date_after_a_run_of_leading_words_is_still_cut_off() -> None:
 @pytest.mark.parametrize(
     "html",
     [
-        # 1,000 nested entries each once read every one of the 10,000 empty names: 30 s.
+        # 1,000 nested entries each once read every one of the 10,000 empty names: 32 s.
         '<div class="h-entry">' * 1_000
         + '<span class="p-name"></span>' * 10_000
         + f"<p>{LINK}</p>"
         + "</div>" * 1_000,
-        # 1,000 nested empty names, each once read whole.
+        # 1,000 nested empty names, each once read whole: 11 s.
         '<div class="h-entry">'
         + '<div class="p-name">' * 1_000
         + "<i></i>" * 10_000
         + "</div>" * 1_000
         + f"<p>{LINK}</p></div>",
-        # 30,000 <title>s in an <svg>, each once walking up its 1,500 ancestors.
-        "<svg>" + "<g>" * 1_500 + "<title></title>" * 30_000 + "</g>" * 1_500 + f"</svg>{LINK}",
+        # 40,000 <title>s in an <svg>, each once walking up its 1,500 ancestors: 8 s.
+        "<svg>" + "<g>" * 1_500 + "<title></title>" * 40_000 + "</g>" * 1_500 + f"</svg>{LINK}",
     ],
     ids=["nested-entries", "nested-names", "svg-titles"],
 )
@@ -268,14 +270,14 @@ def test_nested_name_parts_are_read_within_a_budget() -> None:
         + "</span>" * 500
         + f"</div><p>{LINK}</p></article>"
     )
-    with within(0.5):  # each of the 500 names was read whole: 30 seconds
+    with within(0.5):  # each of the 500 names was read whole: over 40 seconds
         assert parse_source(html, SOURCE, TARGET).author is None
 
 
 def test_nested_author_boxes_around_a_long_text_are_read_within_a_budget() -> None:
     boxes = "".join(f'<div class="author-name a{n}">' for n in range(20))
-    html = ("<article>" + boxes) * 3 + "word " * 60_000 + LINK + ("</div>" * 20 + "</article>") * 3
-    with within(0.5):  # once 7 seconds
+    html = ("<article>" + boxes) * 3 + "word " * 90_000 + LINK + ("</div>" * 20 + "</article>") * 3
+    with within(0.5):  # each of the 60 boxes was searched and read whole: 10 seconds
         assert parse_source(html, SOURCE, TARGET).author is None
 
 
@@ -287,7 +289,7 @@ def test_a_megabyte_href_in_nested_bylines_is_read_once_or_so() -> None:
         + f'<p><a href="{TARGET}">item 2</a></p>'
         + ("</div>" * 20 + "</article>") * 3
     )
-    with within(0.5):  # every byline read it a few times: 7 seconds
+    with within(0.5):  # every byline read it a few times: 8 seconds
         assert parse_source(html, SOURCE, TARGET).author is None
 
 
@@ -297,31 +299,25 @@ def test_an_href_of_thousands_of_escape_layers_needs_no_recursion(parser: str) -
         assert parse_source(html, SOURCE, TARGET, parser=parser).link_text == "the article"
 
 
-def test_many_hrefs_of_escape_layers_cost_linear_time() -> None:
-    html = ('<a href="%' + "25" * 900 + '">x</a>') * 500 + LINK
-    with within(0.5):
-        assert parse_source(html, SOURCE, TARGET).link_text == "the article"
-
-
 @pytest.mark.parametrize(
     "html",
     [
-        "<article><address>" + "<div></div>" * 20_000 + f"</address><p>{LINK}</p></article>",
-        '<article><div class="byline">' + "<div></div>" * 20_000 + "x " * 200 + "</div>" + LINK,
+        "<article><address>" + "<div></div>" * 25_000 + f"</address><p>{LINK}</p></article>",
+        '<article><div class="byline">' + "<div></div>" * 25_000 + "x " * 200 + "</div>" + LINK,
     ],
     ids=["address", "byline"],
 )
 def test_a_first_line_after_thousands_of_empty_blocks_is_found_in_linear_time(
     html: str,
 ) -> None:
-    with within(0.5):  # each block once joined all the line so far: 8 seconds
+    with within(0.5):  # each block once joined all the line so far: 10 to 15 seconds
         assert parse_source(html, SOURCE, TARGET).author is None
 
 
 def test_a_byline_of_thousands_of_mail_links_costs_linear_time() -> None:
     mail = '<a href="mailto:a@b.example">Send an e-mail</a>'
     html = '<article><div class="byline">' + mail * 25_000 + f"</div><p>{LINK}</p></article>"
-    with within(0.5):  # each element was looked for in the list of all mail links
+    with within(0.5):  # each element was looked for in the list of all mail links: 10 s
         assert parse_source(html, SOURCE, TARGET).author is None
 
 
@@ -336,14 +332,14 @@ def test_json_ld_authors_in_lists_nested_deep_raise_no_recursion_error() -> None
     "html",
     [
         # html5lib counts the children of an element before adding each piece of text,
-        "<p>" + "<i></i>x" * 50_000 + LINK + "</p>",
+        "<p>" + "<i></i>x" * 30_000 + LINK + "</p>",
         # adds each piece of text by copying all the text before it,
-        "<p>" + "x&amp;" * 120_000 + LINK + "</p>",
+        "<p>" + "x&amp;" * 80_000 + LINK + "</p>",
         # and lists the children of a table's parent for each element moved out of it.
         "<div><table>" + "<i></i>" * 14_000 + "</table>" + LINK + "</div>",
     ],
     ids=["siblings", "references", "table"],
 )
 def test_html5lib_builds_trees_in_linear_time(html: str) -> None:
-    with within(1):  # 25, 23 and 16 seconds
+    with within(0.6):  # 12, 15 and 27 seconds
         assert parse_source(html, SOURCE, TARGET, parser="html5lib").link_text == "the article"
