@@ -52,7 +52,7 @@ from .errors import (
     ResponseTooLarge,
     TooManyRedirects,
 )
-from .urls import MAX_URL_LENGTH
+from .urls import DEFAULT_PORTS, MAX_URL_LENGTH
 
 __all__ = [
     "AsyncFetcher",
@@ -73,7 +73,6 @@ StopWhen = Callable[[bytes], bool]
 HeadersStop = Callable[[httpx.Headers], bool]
 """Called with the final response's headers; True skips the body."""
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # The fetcher frames requests and decodes bodies itself, so these are not the caller's.
 _FETCHER_HEADERS = frozenset(
@@ -250,7 +249,7 @@ def _checked_url(url: str, policy: FetchPolicy) -> httpx.URL:
             f"{url!r} is not fetched: it is not a valid URL ({exc}).", url=url
         ) from None
     scheme = parsed.scheme
-    if scheme not in _DEFAULT_PORTS:
+    if scheme not in DEFAULT_PORTS:
         what = f"{scheme}: URLs" if scheme else "URLs without a scheme"
         raise BlockedURL(
             f"{url} is not fetched: only http and https are fetched, not {what}.", url=url
@@ -269,7 +268,7 @@ def _checked_url(url: str, policy: FetchPolicy) -> httpx.URL:
             "which pingcore never sends.",
             url=shown,
         )
-    port = _DEFAULT_PORTS[scheme] if parsed.port is None else parsed.port
+    port = DEFAULT_PORTS[scheme] if parsed.port is None else parsed.port
     if not 0 < port < 65536:
         raise BlockedURL(f"{url} is not fetched: {port} is not a valid port.", url=url)
     literal = _ip_literal(parsed.host)

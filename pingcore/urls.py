@@ -9,6 +9,7 @@ import re
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 __all__ = [
+    "DEFAULT_PORTS",
     "MAX_URL_LENGTH",
     "is_http_url",
     "is_within",
@@ -19,7 +20,8 @@ __all__ = [
 
 MAX_URL_LENGTH = 2048
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+# The schemes pingcore speaks, with their default ports.
+DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 # Characters a browser would percent-encode before sending a URL.
@@ -61,7 +63,7 @@ def is_http_url(url: object) -> bool:
     if not isinstance(url, str) or not url or len(url) > MAX_URL_LENGTH:
         return False
     parts = _split(url)
-    return parts is not None and parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
+    return parts is not None and parts.scheme.lower() in DEFAULT_PORTS and bool(parts.hostname)
 
 
 def normalize_url(url: str, *, keep_fragment: bool = False) -> str:
@@ -74,14 +76,14 @@ def normalize_url(url: str, *, keep_fragment: bool = False) -> str:
     """
     url = url.strip(_STRIP).replace("&amp;", "&")
     parts = _split(url)
-    if parts is None or parts.scheme.lower() not in _DEFAULT_PORTS:
+    if parts is None or parts.scheme.lower() not in DEFAULT_PORTS:
         return url
     scheme = parts.scheme.lower()
     host = _normal_host(parts.hostname or "")
     if ":" in host:
         host = f"[{host}]"
     port = parts.port
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     if parts.username is not None:
         userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
         netloc = f"{userinfo}@{netloc}"
@@ -119,8 +121,8 @@ def is_within(url: str, root_url: str) -> bool:
         return False
     if _normal_host(a.hostname or "") != _normal_host(b.hostname or ""):
         return False
-    a_port = a.port or _DEFAULT_PORTS.get(a.scheme, 0)
-    b_port = b.port or _DEFAULT_PORTS.get(b.scheme, 0)
+    a_port = a.port or DEFAULT_PORTS.get(a.scheme, 0)
+    b_port = b.port or DEFAULT_PORTS.get(b.scheme, 0)
     if a_port != b_port and {a_port, b_port} != {80, 443}:
         return False
     root_path = b.path if b.path.endswith("/") else b.path + "/"

@@ -19,12 +19,11 @@ from werkzeug.test import EnvironBuilder
 
 from pingcore.errors import UnpingableTarget
 from pingcore.server import Target
+from pingcore.urls import DEFAULT_PORTS
 
 __all__ = ["HostPattern", "OwnHosts", "is_own_host", "resolve_target"]
 
 logger = logging.getLogger("flask_pingback")
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _split_netloc(netloc: str) -> tuple[str, int | None] | None:
@@ -66,7 +65,7 @@ class HostPattern:
         return cls(address[0], address[1], subdomains)
 
     def matches(self, host: str, port: int, scheme: str) -> bool:
-        if port != (self.port if self.port is not None else _DEFAULT_PORTS[scheme]):
+        if port != (self.port if self.port is not None else DEFAULT_PORTS[scheme]):
             return False
         return host == self.host or (self.subdomains and host.endswith("." + self.host))
 
@@ -82,14 +81,14 @@ def target_address(url: str) -> tuple[str, int, str] | None:
     except ValueError:
         return None
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS:
+    if scheme not in DEFAULT_PORTS:
         return None
     address = _split_netloc(parts.netloc)
     if address is None:
         return None
     host, port = address
     # Port 0 is no default: it names no page at all, so it matches no host's port.
-    return host, (port if port is not None else _DEFAULT_PORTS[scheme]), scheme
+    return host, (port if port is not None else DEFAULT_PORTS[scheme]), scheme
 
 
 def _is_loopback_host(host: str) -> bool:
