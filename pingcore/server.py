@@ -11,6 +11,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -65,6 +66,18 @@ class ReceivedPing:
     excerpt: str
     target: Target
     remote_addr: str | None = None
+    # What kind of response the source is, and what it says of itself, read
+    # from its microformats2 (else JSON-LD, else OpenGraph); see pingcore.mention.
+    kind: str = "mention"  # reply, like, repost, bookmark, rsvp, quote or mention
+    rsvp: str | None = None  # yes, no, maybe, interested
+    author_url: str | None = None
+    author_photo: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    url: str | None = None  # the entry's own permalink; None means the source URL
+    content_html: str = ""  # sanitized
+    content_text: str = ""
+    syndication: tuple[str, ...] = ()
 
     @property
     def view(self) -> Any:
