@@ -54,6 +54,8 @@ class PingbackError(Exception):
     """A Pingback failure with its fault code (0: generic)."""
 
     fault_code: int = 0
+    # What a Webmention receiver answers for the same failure.
+    http_status: int = 400
     default_message: str = "The ping could not be registered."
 
     def __init__(self, message: str | None = None) -> None:
@@ -86,20 +88,24 @@ class UnpingableTarget(PingbackError):
 
 class DuplicatePing(PingbackError):
     fault_code = 48
+    http_status = 200
     default_message = "The pingback has already been registered."
 
 
 class AccessDenied(PingbackError):
     fault_code = 49
+    http_status = 403
     default_message = "Access denied."
 
 
 class UpstreamError(PingbackError):
     fault_code = 50
+    http_status = 502
     default_message = "The server could not reach an upstream server."
 
 
 class RateLimited(UpstreamError):
+    http_status = 429
     # The Pingback spec has no code for "slow down"; 50 is what WordPress and
     # others send for a temporary refusal, so clients will retry later.
     default_message = "Too many pings; try again later."

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from . import xmlrpc
@@ -27,14 +27,24 @@ from .errors import (
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
 from .ratelimit import RateLimiter
 from .source import SourceInfo, parse_source
-from .urls import is_http_url, page_url
+from .storage import MentionStore, forget_ping, is_stored, store_ping
+from .urls import (
+    MAX_URL_LENGTH,
+    URL_STRIP,
+    has_unsafe_characters,
+    is_http_url,
+    normalize_url,
+    page_url,
+)
 
 __all__ = [
     "AsyncPingbackServer",
+    "IncomingRequest",
     "PingRequest",
     "PingbackServer",
     "ReceivedPing",
     "Response",
+    "SiteResolver",
     "Target",
     "deleted_signal_arguments",
 ]
@@ -170,20 +180,31 @@ class PingRequest:
     source_url: str
     target_url: str
     remote_addr: str | None
+    # The Host the ping was sent to: a queued job resolves its target against it again.
+    request_host: str | None = None
 
 
 def check_ping_params(source: Any, target: Any) -> tuple[str, str]:
-    """Check the two URLs a ping names; raise the fault a bad pair deserves."""
+    """Check the two URLs a ping names; raise the fault a bad pair deserves.
+
+    A URL with a control character or whitespace inside is refused outright
+    (16 for the source, 32 for the target): parsers drop them silently, so the
+    URL checked would not be the URL stored or logged.
+    """
     for name, value in (("sourceURI", source), ("targetURI", target)):
         if not isinstance(value, str):
             raise xmlrpc.InvalidParams(f"Invalid parameters: {name} must be a string.")
-        if not is_http_url(value.strip()):
+    source, target = source.strip(URL_STRIP), target.strip(URL_STRIP)
+    if has_unsafe_characters(source):
+        raise SourceNotFound("The source URL holds a control character or whitespace.")
+    if has_unsafe_characters(target):
+        raise TargetNotFound("The target URL holds a control character or whitespace.")
+    for name, value in (("sourceURI", source), ("targetURI", target)):
+        if not is_http_url(value):
             raise xmlrpc.InvalidParams(
                 f"Invalid parameters: {name} must be an absolute http(s) URL "
-                "of at most 2048 characters."
+                f"of at most {MAX_URL_LENGTH} characters."
             )
-    source, target = source.strip(), target.strip()
-    for name, value in (("sourceURI", source), ("targetURI", target)):
         netloc = urlsplit(value).netloc
         # user@host and backslashes read differently in browsers and in parsers:
         # a URL that names its host ambiguously names no page we can check.
@@ -210,35 +231,49 @@ def source_request_headers(remote_addr: str | None) -> dict[str, str]:
     return headers
 
 
+def _read_source(fetched: FetchResponse, request: PingRequest, target: Target) -> SourceInfo:
+    """The source read for a link to the target: its canonical URL, or the ping's spelling."""
+    spellings = [target.url] + ([request.target_url] if request.target_url != target.url else [])
+    for spelling in spellings:
+        try:
+            return parse_source(
+                fetched.content, request.source_url, spelling, encoding=fetched.charset
+            )
+        except SourceHasNoLink:
+            continue
+    raise SourceHasNoLink()
+
+
 def build_record(
     fetched: FetchResponse,
-    source_url: str,
+    request: PingRequest,
     target: Target,
     protocol: str,
-    remote_addr: str | None,
 ) -> ReceivedPing:
-    """Turn the fetched source into the record the application receives."""
+    """Turn the fetched source into the record the application receives.
+
+    The record names the canonical pair: the source's normal form and the
+    target's canonical URL, whatever spelling the ping used.
+    """
     if fetched.status_code >= 300:
-        logger.info("source %s answered %s", source_url, fetched.status_code)
+        logger.info("source %r answered %s", request.source_url, fetched.status_code)
         raise SourceNotFound(SOURCE_UNAVAILABLE)
     try:
-        info: SourceInfo = parse_source(
-            fetched.content, source_url, target.url, encoding=fetched.charset
-        )
+        info = _read_source(fetched, request, target)
     except SourceHasNoLink:
         raise
     except ValueError as exc:
-        logger.info("source %s could not be read: %s", source_url, exc)
+        logger.info("source %r could not be read: %s", request.source_url, exc)
         raise SourceHasNoLink() from exc
     return ReceivedPing(
-        source_url=source_url,
+        source_url=normalize_url(request.source_url),
         target_url=target.url,
         protocol=protocol,
         title=info.title,
         author=info.author,
         excerpt=info.excerpt,
         target=target,
-        remote_addr=remote_addr,
+        remote_addr=request.remote_addr,
     )
 
 
@@ -254,7 +289,7 @@ def fetch_source(
             max_bytes=max_bytes,
         )
     except FetchError as exc:
-        logger.info("source %s not fetched: %s", request.source_url, exc)
+        logger.info("source %r not fetched: %s", request.source_url, exc)
         raise SourceNotFound(SOURCE_UNAVAILABLE) from exc
     finally:
         if fetcher is None:
@@ -272,7 +307,7 @@ async def afetch_source(
             max_bytes=max_bytes,
         )
     except FetchError as exc:
-        logger.info("source %s not fetched: %s", request.source_url, exc)
+        logger.info("source %r not fetched: %s", request.source_url, exc)
         raise SourceNotFound(SOURCE_UNAVAILABLE) from exc
     finally:
         if fetcher is None:
@@ -283,17 +318,38 @@ def log_unexpected(step: str, exc: BaseException) -> None:
     logger.error("pingback %s failed", step, exc_info=exc)
 
 
+class SiteResolver(Protocol):
+    """What ``pingcore.Site`` offers: a target resolved against the request that named it."""
+
+    def resolve(
+        self, target_url: str, *, request_host: str | None = None, remote_addr: str | None = None
+    ) -> Target: ...
+
+
+@dataclass(frozen=True)
+class IncomingRequest:
+    """A request to an endpoint, as an adapter reads it from its framework."""
+
+    method: str
+    body: bytes
+    content_type: str | None = None
+    remote_addr: str | None = None
+    host: str | None = None  # the Host header, as the framework validated it
+    script_prefix: str = "/"
+
+
 class _ServerBase:
     """The parts of both servers that do no I/O."""
 
     def __init__(
         self,
-        resolve_target: ResolveTarget,
+        resolve_target: ResolveTarget | SiteResolver,
         on_received: OnReceived,
         *,
         policy: FetchPolicy | None = None,
         is_duplicate: IsDuplicate | None = None,
         rate_limiter: RateLimiter | None = None,
+        store: MentionStore | None = None,
         max_body: int = MAX_CALL_BYTES,
         source_max_bytes: int | None = None,
     ) -> None:
@@ -301,6 +357,7 @@ class _ServerBase:
         self.on_received = on_received
         self.policy = policy or FetchPolicy()
         self.is_duplicate = is_duplicate
+        self.store = store
         # Limits are on unless the site passes its own limiter (in-memory is
         # right for one process; several processes want a shared store).
         self.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
@@ -309,7 +366,9 @@ class _ServerBase:
         self.max_body = max_body
         self.source_max_bytes = source_max_bytes or self.policy.max_bytes
 
-    def parse_request(self, body: bytes, remote_addr: str | None) -> PingRequest:
+    def parse_request(
+        self, body: bytes, remote_addr: str | None, host: str | None = None
+    ) -> PingRequest:
         """Every step before the target is resolved: the cheapest checks first."""
         call = xmlrpc.parse_call(body, max_body=self.max_body)
         if call.method_name == "system.listMethods":
@@ -321,7 +380,7 @@ class _ServerBase:
                 "Invalid parameters: pingback.ping takes two strings, sourceURI and targetURI."
             )
         source, target = check_ping_params(*call.params)
-        return PingRequest(source, target, remote_addr)
+        return PingRequest(source, target, remote_addr, host)
 
     def http_precheck(self, method: str, body: bytes) -> Response | None:
         if method.upper() != "POST":
@@ -333,11 +392,45 @@ class _ServerBase:
     def check_rate(self, request: PingRequest) -> None:
         self.rate_limiter.check(request.source_url, request.remote_addr)
 
+    def site_target(self, request: PingRequest) -> Target | None:
+        """The target through a ``Site`` (None when the hook is a plain callable)."""
+        resolver = self.resolve_target
+        if not hasattr(resolver, "resolve"):
+            return None
+        site: SiteResolver = resolver
+        return _guarded(
+            "resolve_target",
+            lambda: site.resolve(
+                request.target_url,
+                request_host=request.request_host,
+                remote_addr=request.remote_addr,
+            ),
+        )
+
     @staticmethod
     def checked_target(target: Target | None) -> Target:
         if target is None:
             raise TargetNotFound()
         return target
+
+    def stored_duplicate(self, request: PingRequest, target: Target) -> bool:
+        """A Pingback whose canonical pair is stored is a duplicate, known without a fetch."""
+        if self.store is None:
+            return False
+        store = self.store
+        source = normalize_url(request.source_url)
+        return _guarded("store", lambda: is_stored(store, source, target.url))
+
+    def keep(self, record: ReceivedPing) -> None:
+        if self.store is not None:
+            store = self.store
+            _guarded("store", lambda: store_ping(store, record))
+
+    def forget(self, request: PingRequest, target: Target) -> None:
+        if self.store is not None:
+            store = self.store
+            source = normalize_url(request.source_url)
+            _guarded("store", lambda: forget_ping(store, source, target.url))
 
     def success(self, request: PingRequest) -> Response:
         message = f"Ping from {request.source_url} to {request.target_url} registered."
@@ -390,44 +483,87 @@ async def _aguarded(step: str, call: Callable[[], Any]) -> Any:
 class PingbackServer(_ServerBase):
     """Answers ``pingback.ping`` calls.
 
-    ``resolve_target(target_url)`` belongs to the adapter: it returns the
-    ``Target`` (view, args, kwargs), ``None`` for a URL that is no page of this
-    site (fault 32), or raises ``UnpingableTarget`` (33). ``on_received(ping)``
-    stores the ping; it may raise ``UnpingableTarget``, ``DuplicatePing`` or
-    ``AccessDenied``, and any other exception becomes fault 0, logged.
-    ``is_duplicate(source, target)`` is an optional pre-check that saves the
-    fetch of a source already registered (fault 48).
+    ``resolve_target`` is a ``pingcore.Site`` (the site's hosts and pages: the
+    target's existence and canonical URL are checked before any fetch), or a
+    plain callable ``resolve_target(target_url)`` returning the ``Target``,
+    ``None`` for a URL that is no page of this site (fault 32), or raising
+    ``UnpingableTarget`` (33). ``on_received(ping)`` hands the verified ping to
+    the application; it may raise ``UnpingableTarget``, ``DuplicatePing`` or
+    ``AccessDenied``, and any other exception becomes fault 0, logged. With a
+    ``store`` (a ``MentionStore``) the ping is then stored by the core's rules
+    (a repeat is fault 48, found before any fetch). ``is_duplicate(source,
+    target)`` is the older pre-check for sites without a store.
     """
 
-    def __init__(self, *args: Any, fetcher: Fetcher | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        resolve_target: ResolveTarget | SiteResolver,
+        on_received: OnReceived,
+        *,
+        policy: FetchPolicy | None = None,
+        is_duplicate: IsDuplicate | None = None,
+        rate_limiter: RateLimiter | None = None,
+        store: MentionStore | None = None,
+        max_body: int = MAX_CALL_BYTES,
+        source_max_bytes: int | None = None,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        super().__init__(
+            resolve_target,
+            on_received,
+            policy=policy,
+            is_duplicate=is_duplicate,
+            rate_limiter=rate_limiter,
+            store=store,
+            max_body=max_body,
+            source_max_bytes=source_max_bytes,
+        )
         self._fetcher = fetcher
 
     def handle(
-        self, body: bytes, *, method: str = "POST", remote_addr: str | None = None
+        self,
+        body: bytes,
+        *,
+        method: str = "POST",
+        remote_addr: str | None = None,
+        host: str | None = None,
     ) -> Response:
         rejected = self.http_precheck(method, body)
         if rejected is not None:
             return rejected
         try:
-            request = self.parse_request(body, remote_addr)
-            target = self.checked_target(
-                _guarded("resolve_target", lambda: _sync(self.resolve_target(request.target_url)))
-            )
+            request = self.parse_request(body, remote_addr, host)
+            target = self.resolve(request)
             self.check_rate(request)
-            self.check_duplicate(request)
+            self.check_duplicate(request, target)
             fetched = self.fetch_source(request)
-            record = build_record(fetched, request.source_url, target, "pingback", remote_addr)
+            record = build_record(fetched, request, target, "pingback")
             _guarded("on_received", lambda: _sync(self.on_received(record)))
+            self.keep(record)
         except Exception as exc:
             return self.answer(exc)
         return self.success(request)
 
-    def check_duplicate(self, request: PingRequest) -> None:
+    def handle_request(self, request: IncomingRequest) -> Response:
+        """``handle`` for an adapter's ``IncomingRequest``."""
+        return self.handle(
+            request.body, method=request.method, remote_addr=request.remote_addr, host=request.host
+        )
+
+    def resolve(self, request: PingRequest) -> Target:
+        target = self.site_target(request)
+        if target is None:
+            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
+            target = _guarded("resolve_target", lambda: _sync(hook(request.target_url)))
+        return self.checked_target(target)
+
+    def check_duplicate(self, request: PingRequest, target: Target) -> None:
+        if self.stored_duplicate(request, target):
+            raise DuplicatePing()
         if self.is_duplicate is None:
             return
         hook = self.is_duplicate
-        if _guarded("is_duplicate", lambda: _sync(hook(request.source_url, request.target_url))):
+        if _guarded("is_duplicate", lambda: _sync(hook(request.source_url, target.url))):
             raise DuplicatePing()
 
     def fetch_source(self, request: PingRequest) -> FetchResponse:
@@ -440,35 +576,69 @@ class AsyncPingbackServer(_ServerBase):
     Hooks may be plain functions or coroutines.
     """
 
-    def __init__(self, *args: Any, fetcher: AsyncFetcher | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        resolve_target: ResolveTarget | SiteResolver,
+        on_received: OnReceived,
+        *,
+        policy: FetchPolicy | None = None,
+        is_duplicate: IsDuplicate | None = None,
+        rate_limiter: RateLimiter | None = None,
+        store: MentionStore | None = None,
+        max_body: int = MAX_CALL_BYTES,
+        source_max_bytes: int | None = None,
+        fetcher: AsyncFetcher | None = None,
+    ) -> None:
+        super().__init__(
+            resolve_target,
+            on_received,
+            policy=policy,
+            is_duplicate=is_duplicate,
+            rate_limiter=rate_limiter,
+            store=store,
+            max_body=max_body,
+            source_max_bytes=source_max_bytes,
+        )
         self._fetcher = fetcher
 
     async def handle(
-        self, body: bytes, *, method: str = "POST", remote_addr: str | None = None
+        self,
+        body: bytes,
+        *,
+        method: str = "POST",
+        remote_addr: str | None = None,
+        host: str | None = None,
     ) -> Response:
         rejected = self.http_precheck(method, body)
         if rejected is not None:
             return rejected
         try:
-            request = self.parse_request(body, remote_addr)
-            target = self.checked_target(
-                await _aguarded("resolve_target", lambda: self.resolve_target(request.target_url))
-            )
+            request = self.parse_request(body, remote_addr, host)
+            target = await self.resolve(request)
             self.check_rate(request)
-            await self.check_duplicate(request)
+            await self.check_duplicate(request, target)
             fetched = await self.fetch_source(request)
-            record = build_record(fetched, request.source_url, target, "pingback", remote_addr)
+            record = build_record(fetched, request, target, "pingback")
             await _aguarded("on_received", lambda: self.on_received(record))
+            self.keep(record)
         except Exception as exc:
             return self.answer(exc)
         return self.success(request)
 
-    async def check_duplicate(self, request: PingRequest) -> None:
+    async def resolve(self, request: PingRequest) -> Target:
+        target = self.site_target(request)
+        if target is None:
+            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
+            target = await _aguarded("resolve_target", lambda: hook(request.target_url))
+        return self.checked_target(target)
+
+    async def check_duplicate(self, request: PingRequest, target: Target) -> None:
+        if self.stored_duplicate(request, target):
+            raise DuplicatePing()
         if self.is_duplicate is None:
             return
         hook = self.is_duplicate
-        if await _aguarded("is_duplicate", lambda: hook(request.source_url, request.target_url)):
+        if await _aguarded("is_duplicate", lambda: hook(request.source_url, target.url)):
             raise DuplicatePing()
 
     async def fetch_source(self, request: PingRequest) -> FetchResponse:

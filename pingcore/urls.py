@@ -11,6 +11,8 @@ from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 __all__ = [
     "DEFAULT_PORTS",
     "MAX_URL_LENGTH",
+    "URL_STRIP",
+    "has_unsafe_characters",
     "is_http_url",
     "is_within",
     "normalize_url",
@@ -28,6 +30,8 @@ _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNSAFE = re.compile(r"[\x00-\x20\x7f-\U0010ffff\"<>\\^`{|}]")
 # HTML parsers strip these from the ends of an href; so does the URL standard.
 _STRIP = "\t\n\f\r \x00"
+# What a URL given as a ping's parameter may carry at its ends (XML pretty-printing).
+URL_STRIP = " \t\n\r"
 
 
 def _fix_percent(match: re.Match[str]) -> str:
@@ -56,6 +60,15 @@ def _split(url: str) -> SplitResult | None:
     except ValueError:
         return None
     return parts
+
+
+def has_unsafe_characters(url: str) -> bool:
+    """True when a URL holds a control character or whitespace of any kind.
+
+    ``urlsplit`` drops tabs and newlines silently, so such a URL would be
+    checked as one URL and stored, or written to a log, as another.
+    """
+    return any(char.isspace() or not char.isprintable() for char in url)
 
 
 def is_http_url(url: object) -> bool:

@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl
 
 from . import xmlrpc
 from .errors import (
-    AccessDenied,
     DuplicatePing,
     PingbackError,
     RateLimited,
@@ -23,15 +22,20 @@ from .errors import (
     SourceNotFound,
     TargetNotFound,
     UnpingableTarget,
-    UpstreamError,
 )
-from .fetch import AsyncFetcher, Fetcher, FetchResponse
+from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
+from .ratelimit import RateLimiter
 from .server import (
     GENERIC_FAULT,
     SOURCE_UNAVAILABLE,
     TEXT_HEADERS,
+    IncomingRequest,
+    IsDuplicate,
+    OnReceived,
     PingRequest,
+    ResolveTarget,
     Response,
+    SiteResolver,
     Target,
     _aguarded,
     _guarded,
@@ -43,6 +47,8 @@ from .server import (
     fetch_source,
     log_unexpected,
 )
+from .storage import MentionStore
+from .urls import MAX_URL_LENGTH, normalize_url
 
 __all__ = ["AsyncWebmentionReceiver", "WebmentionReceiver"]
 
@@ -63,7 +69,7 @@ class SourceGone(Exception):
 
 def log_job_failure(job: PingRequest, exc: Exception) -> None:
     if isinstance(exc, (PingbackError, SourceGone)):
-        logger.info("webmention %s -> %s not registered: %s", job.source_url, job.target_url, exc)
+        logger.info("webmention %r -> %r not registered: %s", job.source_url, job.target_url, exc)
     else:
         log_unexpected("webmention job", exc)
 
@@ -75,28 +81,46 @@ def text_response(status: int, message: str, **headers: str) -> Response:
 class _ReceiverBase(_ServerBase):
     def __init__(
         self,
-        *args: Any,
+        resolve_target: ResolveTarget | SiteResolver,
+        on_received: OnReceived,
+        *,
         on_deleted: OnDeleted | None = None,
         queue: Queue | None = None,
         success_status: int = 200,
-        **kwargs: Any,
+        policy: FetchPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        store: MentionStore | None = None,
+        max_body: int = MAX_FORM_BYTES,
+        source_max_bytes: int | None = None,
+        is_duplicate: IsDuplicate | None = None,
     ) -> None:
-        kwargs.setdefault("max_body", MAX_FORM_BYTES)
-        super().__init__(*args, **kwargs)
-        if success_status not in (200, 202):
-            # 201 Created needs a Location with a status page, which the core has not.
-            raise ValueError("success_status must be 200 or 202")
-        if self.is_duplicate is not None:
+        if is_duplicate is not None:
             raise TypeError(
                 "is_duplicate does not apply to Webmention: a repeated mention is an "
                 "update, verified again (raise DuplicatePing from on_received instead)"
             )
+        super().__init__(
+            resolve_target,
+            on_received,
+            policy=policy,
+            rate_limiter=rate_limiter,
+            store=store,
+            max_body=max_body,
+            source_max_bytes=source_max_bytes,
+        )
+        if success_status not in (200, 202):
+            # 201 Created needs a Location with a status page, which the core has not.
+            raise ValueError("success_status must be 200 or 202")
         self.on_deleted = on_deleted
         self.queue = queue
         self.success_status = success_status
 
     def parse_form(
-        self, body: bytes, content_type: str | None, remote_addr: str | None
+        self,
+        body: bytes,
+        content_type: str | None,
+        remote_addr: str | None,
+        host: str | None = None,
     ) -> PingRequest:
         if content_type and content_type.split(";")[0].strip().lower() != FORM_TYPE:
             raise _Reject(415, f"Send source and target as {FORM_TYPE}.")
@@ -110,37 +134,30 @@ class _ReceiverBase(_ServerBase):
         try:
             source, target = check_ping_params(fields["source"], fields["target"])
         except xmlrpc.InvalidParams:
-            raise _Reject(400, "source and target must be absolute http(s) URLs.") from None
+            raise _Reject(
+                400,
+                f"source and target must be absolute http(s) URLs of at most "
+                f"{MAX_URL_LENGTH} characters, without credentials.",
+            ) from None
+        except (SourceNotFound, TargetNotFound) as exc:
+            raise _Reject(400, exc.message) from None
         except PingbackError:
             raise _Reject(400, "source and target cannot be the same page.") from None
-        return PingRequest(source, target, remote_addr)
+        return PingRequest(source, target, remote_addr, host)
 
     def answer(self, exc: BaseException) -> Response:
         if isinstance(exc, _Reject):
             return text_response(exc.status, exc.message)
         if isinstance(exc, SourceGone):
             return text_response(200, "The Webmention was deleted: the source no longer links.")
-        if isinstance(exc, DuplicatePing):
-            return text_response(200, "The Webmention was already registered; it is up to date.")
-        if isinstance(exc, TargetNotFound):
-            return text_response(400, "The target is not a page of this site.")
-        if isinstance(exc, UnpingableTarget):
-            return text_response(400, "The target does not accept Webmentions.")
-        if isinstance(exc, SourceNotFound):
-            return text_response(400, SOURCE_UNAVAILABLE)
-        if isinstance(exc, SourceHasNoLink):
-            return text_response(400, "The source does not link to the target.")
-        if isinstance(exc, AccessDenied):
-            return text_response(403, exc.message)
         if isinstance(exc, RateLimited):
-            return text_response(429, exc.message, **{"Retry-After": "60"})
-        if isinstance(exc, UpstreamError):
-            return text_response(502, exc.message)
-        if type(exc) is PingbackError and exc.message != GENERIC_FAULT:
-            return text_response(400, exc.message)  # e.g. source and target the same page
-        if not isinstance(exc, PingbackError):
-            log_unexpected("webmention", exc)
-        # A receiver crashed (logged where it happened): our fault, not the sender's.
+            return text_response(exc.http_status, exc.message, **{"Retry-After": "60"})
+        if type(exc) is PingbackError and exc.message == GENERIC_FAULT:
+            # A receiver crashed (logged where it happened): our fault, not the sender's.
+            return text_response(500, "The Webmention could not be processed; try again later.")
+        if isinstance(exc, PingbackError):
+            return text_response(exc.http_status, WEBMENTION_MESSAGES.get(type(exc), exc.message))
+        log_unexpected("webmention", exc)
         return text_response(500, "The Webmention could not be processed; try again later.")
 
     def accepted(self) -> Response:
@@ -149,10 +166,27 @@ class _ReceiverBase(_ServerBase):
     def success(self, request: PingRequest) -> Response:
         return text_response(self.success_status, "The Webmention was registered.")
 
+    def resolve_now(self, request: PingRequest) -> Target:
+        target = self.site_target(request)
+        if target is None:
+            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
+            target = _guarded("resolve_target", lambda: _sync(hook(request.target_url)))
+        return self.checked_target(target)
+
     @staticmethod
     def check_gone(fetched: FetchResponse) -> None:
         if fetched.status_code == 410:
             raise SourceGone()
+
+
+# The words a sender reads, where the fault's own message speaks of Pingback.
+WEBMENTION_MESSAGES: dict[type[PingbackError], str] = {
+    DuplicatePing: "The Webmention was already registered; it is up to date.",
+    TargetNotFound: "The target is not a page of this site.",
+    UnpingableTarget: "The target does not accept Webmentions.",
+    SourceNotFound: SOURCE_UNAVAILABLE,
+    SourceHasNoLink: "The source does not link to the target.",
+}
 
 
 class _Reject(Exception):
@@ -166,15 +200,45 @@ class WebmentionReceiver(_ReceiverBase):
     """Answers Webmention form POSTs.
 
     The hooks are those of ``PingbackServer`` plus ``on_deleted(source_url,
-    target)`` for a source that answers 410 Gone or no longer links. With
-    ``queue``, the request is answered 202 at once and ``queue(job)`` is called
-    with a job that verifies the source later, in the application's worker.
-    A ``DuplicatePing`` from ``on_received`` means the mention was known: as the
-    Webmention recommendation asks, a repeat is an update, answered 200.
+    target)`` for a source that answers 410 Gone or no longer links to the
+    target's page (in any spelling the ping or the site uses): only then, and
+    only for the canonical pair. With ``queue``, the target is checked at once
+    (a missing page is 400), the request answered 202, and ``queue(job)``
+    called with a job that verifies the source later, in the application's
+    worker. A ``DuplicatePing`` from ``on_received`` means the mention was
+    known: as the Webmention recommendation asks, a repeat is an update,
+    answered 200.
     """
 
-    def __init__(self, *args: Any, fetcher: Fetcher | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        resolve_target: ResolveTarget | SiteResolver,
+        on_received: OnReceived,
+        *,
+        on_deleted: OnDeleted | None = None,
+        queue: Queue | None = None,
+        success_status: int = 200,
+        policy: FetchPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        store: MentionStore | None = None,
+        max_body: int = MAX_FORM_BYTES,
+        source_max_bytes: int | None = None,
+        fetcher: Fetcher | None = None,
+        is_duplicate: IsDuplicate | None = None,
+    ) -> None:
+        super().__init__(
+            resolve_target,
+            on_received,
+            on_deleted=on_deleted,
+            queue=queue,
+            success_status=success_status,
+            policy=policy,
+            rate_limiter=rate_limiter,
+            store=store,
+            max_body=max_body,
+            source_max_bytes=source_max_bytes,
+            is_duplicate=is_duplicate,
+        )
         self._fetcher = fetcher
 
     def handle(
@@ -184,15 +248,14 @@ class WebmentionReceiver(_ReceiverBase):
         method: str = "POST",
         content_type: str | None = FORM_TYPE,
         remote_addr: str | None = None,
+        host: str | None = None,
     ) -> Response:
         rejected = self.http_precheck(method, body)
         if rejected is not None:
             return rejected
         try:
-            request = self.parse_form(body, content_type, remote_addr)
-            target = self.checked_target(
-                _guarded("resolve_target", lambda: _sync(self.resolve_target(request.target_url)))
-            )
+            request = self.parse_form(body, content_type, remote_addr, host)
+            target = self.resolve_now(request)
             self.check_rate(request)
             if self.queue is not None:
                 self.queue(request)
@@ -202,20 +265,31 @@ class WebmentionReceiver(_ReceiverBase):
             return self.answer(exc)
         return self.success(request)
 
+    def handle_request(self, request: IncomingRequest) -> Response:
+        """``handle`` for an adapter's ``IncomingRequest``."""
+        return self.handle(
+            request.body,
+            method=request.method,
+            content_type=request.content_type,
+            remote_addr=request.remote_addr,
+            host=request.host,
+        )
+
     def verify(self, request: PingRequest, target: Target) -> None:
         """Fetch the source and hand the mention to the hooks; raise what went wrong."""
         fetched = self.fetch_source(request)
         try:
             self.check_gone(fetched)
-            record = build_record(
-                fetched, request.source_url, target, "webmention", request.remote_addr
-            )
+            record = build_record(fetched, request, target, "webmention")
         except (SourceGone, SourceHasNoLink):
             if self.on_deleted is not None:
                 hook = self.on_deleted
-                _guarded("on_deleted", lambda: _sync(hook(request.source_url, target)))
+                source = normalize_url(request.source_url)
+                _guarded("on_deleted", lambda: _sync(hook(source, target)))
+            self.forget(request, target)
             raise
         _guarded("on_received", lambda: _sync(self.on_received(record)))
+        self.keep(record)
 
     def process(self, job: PingRequest) -> bool:
         """Verify a queued mention in a worker; log the outcome, never raise.
@@ -224,9 +298,7 @@ class WebmentionReceiver(_ReceiverBase):
         when the mention was registered (or updated).
         """
         try:
-            target = self.checked_target(
-                _guarded("resolve_target", lambda: _sync(self.resolve_target(job.target_url)))
-            )
+            target = self.resolve_now(job)
             self.verify(job, target)
         except Exception as exc:
             log_job_failure(job, exc)
@@ -240,8 +312,35 @@ class WebmentionReceiver(_ReceiverBase):
 class AsyncWebmentionReceiver(_ReceiverBase):
     """The async twin of ``WebmentionReceiver``; hooks may be coroutines."""
 
-    def __init__(self, *args: Any, fetcher: AsyncFetcher | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        resolve_target: ResolveTarget | SiteResolver,
+        on_received: OnReceived,
+        *,
+        on_deleted: OnDeleted | None = None,
+        queue: Queue | None = None,
+        success_status: int = 200,
+        policy: FetchPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        store: MentionStore | None = None,
+        max_body: int = MAX_FORM_BYTES,
+        source_max_bytes: int | None = None,
+        fetcher: AsyncFetcher | None = None,
+        is_duplicate: IsDuplicate | None = None,
+    ) -> None:
+        super().__init__(
+            resolve_target,
+            on_received,
+            on_deleted=on_deleted,
+            queue=queue,
+            success_status=success_status,
+            policy=policy,
+            rate_limiter=rate_limiter,
+            store=store,
+            max_body=max_body,
+            source_max_bytes=source_max_bytes,
+            is_duplicate=is_duplicate,
+        )
         self._fetcher = fetcher
 
     async def handle(
@@ -251,15 +350,14 @@ class AsyncWebmentionReceiver(_ReceiverBase):
         method: str = "POST",
         content_type: str | None = FORM_TYPE,
         remote_addr: str | None = None,
+        host: str | None = None,
     ) -> Response:
         rejected = self.http_precheck(method, body)
         if rejected is not None:
             return rejected
         try:
-            request = self.parse_form(body, content_type, remote_addr)
-            target = self.checked_target(
-                await _aguarded("resolve_target", lambda: self.resolve_target(request.target_url))
-            )
+            request = self.parse_form(body, content_type, remote_addr, host)
+            target = await self.aresolve(request)
             self.check_rate(request)
             if self.queue is not None:
                 queued = self.queue(request)
@@ -271,26 +369,32 @@ class AsyncWebmentionReceiver(_ReceiverBase):
             return self.answer(exc)
         return self.success(request)
 
+    async def aresolve(self, request: PingRequest) -> Target:
+        target = self.site_target(request)
+        if target is None:
+            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
+            target = await _aguarded("resolve_target", lambda: hook(request.target_url))
+        return self.checked_target(target)
+
     async def verify(self, request: PingRequest, target: Target) -> None:
         fetched = await self.fetch_source(request)
         try:
             self.check_gone(fetched)
-            record = build_record(
-                fetched, request.source_url, target, "webmention", request.remote_addr
-            )
+            record = build_record(fetched, request, target, "webmention")
         except (SourceGone, SourceHasNoLink):
             if self.on_deleted is not None:
                 hook = self.on_deleted
-                await _aguarded("on_deleted", lambda: hook(request.source_url, target))
+                source = normalize_url(request.source_url)
+                await _aguarded("on_deleted", lambda: hook(source, target))
+            self.forget(request, target)
             raise
         await _aguarded("on_received", lambda: self.on_received(record))
+        self.keep(record)
 
     async def process(self, job: PingRequest) -> bool:
         """The async twin of ``WebmentionReceiver.process``."""
         try:
-            target = self.checked_target(
-                await _aguarded("resolve_target", lambda: self.resolve_target(job.target_url))
-            )
+            target = await self.aresolve(job)
             await self.verify(job, target)
         except Exception as exc:
             log_job_failure(job, exc)

@@ -123,6 +123,20 @@ def test_an_oversized_body_is_refused_with_413(server: PingbackServer) -> None:
     assert server.handle(b"x" * (64 * 1024 + 1)).status == 413
 
 
+@pytest.mark.parametrize("char", ["\n", "\r", "\t", " ", "\x7f", "\x85", "\u202e"])
+@pytest.mark.parametrize(("where", "code"), [("source", 16), ("target", 32)])
+def test_a_url_with_a_control_character_or_whitespace_inside_is_refused(
+    server: PingbackServer, char: str, where: str, code: int
+) -> None:
+    source, target = "http://a.test/post/", TARGET
+    if where == "source":
+        source = "http://a.test/po" + char + "st/"
+    else:
+        target = TARGET[:-3] + char + TARGET[-3:]
+    answer = server.handle(rpc.dump_call("pingback.ping", [source, target]))
+    assert fault_of(answer.body)[0] == code
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [
@@ -134,7 +148,7 @@ def test_an_oversized_body_is_refused_with_413(server: PingbackServer) -> None:
         (rpc.dump_call("pingback.ping", ["http://a.test/"]), -32602),
         (rpc.dump_call("pingback.ping", [1, 2]), -32602),
         (rpc.dump_call("pingback.ping", ["ftp://a.test/", TARGET]), -32602),
-        (rpc.dump_call("pingback.ping", ["http://a.test/", "not a url"]), -32602),
+        (rpc.dump_call("pingback.ping", ["http://a.test/", "not-a-url"]), -32602),
         (rpc.dump_call("pingback.ping", ["http://u:p@a.test/", TARGET]), -32602),
         (
             rpc.dump_call(
