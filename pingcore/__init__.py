@@ -34,17 +34,29 @@ from .errors import (
     UpstreamError,
 )
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
+from .history import SendHistory, SentPing
+from .hosts import HostPattern, SiteHosts
 from .links import external_urls
 from .ratelimit import MemoryStore, RateLimiter, RateLimitStore
 from .server import (
     AsyncPingbackServer,
+    IncomingRequest,
     PingbackServer,
     PingRequest,
     ReceivedPing,
     Response,
     Target,
 )
+from .settings import (
+    MISSING,
+    PingbackSettings,
+    SettingError,
+    read_settings,
+    setting_problems,
+)
+from .site import PageMatch, Probe, Site, SitePages, pingable
 from .source import SourceInfo, parse_source
+from .storage import MentionStore, StoredMention
 from .urls import normalize_url
 from .webmention import AsyncWebmentionReceiver, WebmentionReceiver
 
@@ -64,22 +76,36 @@ __all__ = [
     "FetchResponse",
     "FetchTimeout",
     "Fetcher",
+    "HostPattern",
+    "IncomingRequest",
+    "MISSING",
     "MemoryStore",
+    "MentionStore",
     "NoEndpoint",
     "Outcome",
+    "PageMatch",
     "PingRequest",
     "PingResult",
     "PingbackError",
     "PingbackServer",
+    "PingbackSettings",
+    "Probe",
     "RateLimitStore",
     "RateLimited",
     "RateLimiter",
     "ReceivedPing",
     "Response",
     "ResponseTooLarge",
+    "SendHistory",
+    "SentPing",
+    "SettingError",
+    "Site",
+    "SiteHosts",
+    "SitePages",
     "SourceHasNoLink",
     "SourceInfo",
     "SourceNotFound",
+    "StoredMention",
     "Target",
     "TargetNotFound",
     "TooManyRedirects",
@@ -97,4 +123,7 @@ __all__ = [
     "parse_source",
     "ping",
     "ping_external_urls",
+    "pingable",
+    "read_settings",
+    "setting_problems",
 ]

@@ -53,7 +53,7 @@ class SettingError(ValueError):
     """
 
     def __init__(self, key: str, message: str, hint: str) -> None:
-        super().__init__(f"{key}: {message} {hint}")
+        super().__init__(f"{message} {hint}")
         self.key = key
         self.problem = message
         self.hint = hint

@@ -7,96 +7,59 @@ W002  private addresses allowed while DEBUG is off
 W003  an endpoint's URL name does not reverse
 W004  rate limits counted in a cache that keeps nothing (DummyCache)
 W005  rate limits counted in a cache whose incr is not atomic across processes
+W006  ALLOWED_HOSTS is only '*' and PINGBACK_HOSTS is unset: no host is the site's
 """
 
 from __future__ import annotations
 
 import importlib.util
-import numbers
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.urls import NoReverseMatch, reverse
 
-from .conf import PREFIX, RATE_LIMIT_KEYS
+from . import conf
+from .conf import PREFIX
 from .signals import received
 
 __all__ = ["register_checks"]
 
 TAG = "pingback"
-_UNSET = object()
-
-
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def _is_positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
-def _is_positive_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and value > 0
-
-
-def _is_url_name(value: Any) -> bool:
-    return isinstance(value, str) and bool(value)
-
-
-def _is_port_list(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        return False
-    return all(_is_positive_int(port) and port <= 65535 for port in value)
-
-
-def _is_rate_limit(value: Any) -> bool:
-    if value is None:
-        return True
-    if not isinstance(value, dict) or not set(value) <= RATE_LIMIT_KEYS:
-        return False
-    for key in ("per_address", "per_source_host", "per_source_address"):
-        if value.get(key) is not None and not _is_positive_int(value[key]):
-            return False
-    if "window" in value and not _is_positive_number(value["window"]):
-        return False
-    return "cache" not in value or value["cache"] in settings.CACHES
-
-
-# Each setting, how to tell a good value, and what a good value looks like.
-_SETTING_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "ALLOW_PRIVATE_ADDRESSES": (_is_bool, "True or False"),
-    "ALLOWED_PORTS": (_is_port_list, "None or a collection of port numbers"),
-    "MAX_SOURCE_BYTES": (_is_positive_int, "a positive integer"),
-    "FETCH_TIMEOUT": (_is_positive_number, "a positive number of seconds"),
-    "URL_NAME": (_is_url_name, "a URL name"),
-    "WEBMENTION": (_is_bool, "True or False"),
-    "WEBMENTION_URL_NAME": (_is_url_name, "a URL name"),
-    "WEBMENTION_ASYNC": (_is_bool, "True or False"),
-    "RATE_LIMIT": (
-        _is_rate_limit,
-        "None or a dict with some of per_address, per_source_host and per_source_address "
-        "(positive integers or None), window (positive seconds) and cache (a CACHES alias)",
-    ),
-}
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    errors: list[CheckMessage] = []
-    for name, (is_valid, expected) in _SETTING_RULES.items():
-        value = getattr(settings, PREFIX + name, _UNSET)
-        if value is not _UNSET and not is_valid(value):
-            errors.append(
-                Error(
-                    f"{PREFIX}{name} is {value!r}.",
-                    hint=f"Set {PREFIX}{name} to {expected}.",
-                    id="pingback.E001",
-                )
+    """E001 for each bad setting, with the core's own words for a good value."""
+    errors: list[CheckMessage] = [
+        Error(problem.problem, hint=problem.hint, id="pingback.E001") for problem in conf.problems()
+    ]
+    limits = getattr(settings, PREFIX + "RATE_LIMIT", None)
+    if isinstance(limits, dict) and limits.get("cache", "default") not in settings.CACHES:
+        errors.append(
+            Error(
+                f"{PREFIX}RATE_LIMIT names the cache {limits['cache']!r}, which is not in CACHES.",
+                hint=f'Name a CACHES alias as {PREFIX}RATE_LIMIT["cache"].',
+                id="pingback.E001",
             )
+        )
     return errors
+
+
+def check_hosts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """W006: no host is the site's for targets, because ALLOWED_HOSTS is only '*'."""
+    if getattr(settings, PREFIX + "HOSTS", None):
+        return []
+    allowed = [host for host in settings.ALLOWED_HOSTS if host.strip() != "*"]
+    if allowed or not settings.ALLOWED_HOSTS:
+        return []
+    return [
+        Warning(
+            "ALLOWED_HOSTS holds only '*', which makes no host this site's for a ping's "
+            "target: every ping gets fault 32 (Webmention 400), except local ones.",
+            hint=f"Set {PREFIX}HOSTS to the site's own hosts, such as ['blog.example'].",
+            id="pingback.W006",
+        )
+    ]
 
 
 def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -150,7 +113,7 @@ def check_url_names(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
     warnings: list[CheckMessage] = []
     for setting in names:
         url_name = getattr(settings, setting, defaults[setting])
-        if not _is_url_name(url_name):
+        if not isinstance(url_name, str) or not url_name:
             continue  # E001 says so.
         try:
             reverse(url_name)
@@ -168,8 +131,8 @@ def check_url_names(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
 
 def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     limits = getattr(settings, PREFIX + "RATE_LIMIT", {})
-    if not _is_rate_limit(limits) or limits is None:
-        return []
+    if not isinstance(limits, dict) or conf.problems():
+        return []  # None turns limits off; E001 reports a bad value
     alias = limits.get("cache", "default")
     backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
     if backend == "django.core.cache.backends.dummy.DummyCache":
@@ -205,6 +168,7 @@ NON_ATOMIC_CACHES = frozenset(
 
 CHECKS = (
     check_settings,
+    check_hosts,
     check_tasks,
     check_receivers,
     check_private_addresses,

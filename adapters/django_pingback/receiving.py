@@ -1,4 +1,4 @@
-"""The core's servers built for one request: hooks that resolve targets and send the signals.
+"""The core's servers built for one request: the site, the hooks that send the signals, storage.
 
 Everything site-specific the core needs is here; views.py only translates HTTP in and out.
 """
@@ -11,13 +11,13 @@ from functools import partial
 from django.apps import apps
 from django.http import Http404, HttpRequest
 
-from pingcore.errors import TargetNotFound
-from pingcore.server import PingbackServer, ReceivedPing, Target, deleted_signal_arguments
-from pingcore.webmention import Queue, WebmentionReceiver
+from pingcore import PingbackServer, ReceivedPing, Target, TargetNotFound, WebmentionReceiver
+from pingcore.server import deleted_signal_arguments
+from pingcore.webmention import Queue
 
 from .conf import pingback_settings
 from .signals import deleted, received
-from .targets import SiteContext, resolve_target
+from .targets import SiteContext, site_for
 
 __all__ = ["pingback_server", "webmention_receiver"]
 
@@ -46,12 +46,13 @@ def stored_duplicate_check() -> Callable[[str, str], bool] | None:
 
 
 def pingback_server(request: HttpRequest) -> PingbackServer:
+    settings = pingback_settings
     return PingbackServer(
-        partial(resolve_target, SiteContext.from_request(request)),
+        site_for(SiteContext.from_request(request)),
         partial(send_received, request),
-        policy=pingback_settings.source_policy(),
+        policy=settings.source_policy(),
         is_duplicate=stored_duplicate_check(),
-        rate_limiter=pingback_settings.rate_limiter(),
+        rate_limiter=settings.rate_limiter(),
     )
 
 
@@ -61,11 +62,12 @@ def webmention_receiver(
     *,
     queue: Queue | None = None,
 ) -> WebmentionReceiver:
+    settings = pingback_settings
     return WebmentionReceiver(
-        partial(resolve_target, site),
+        site_for(site),
         partial(send_received, sender),
         on_deleted=partial(send_deleted, sender),
-        policy=pingback_settings.source_policy(),
-        rate_limiter=pingback_settings.rate_limiter(),
+        policy=settings.source_policy(),
+        rate_limiter=settings.rate_limiter(),
         queue=queue,
     )

@@ -1,24 +1,30 @@
-"""Which page of this site a target URL names: its host checked, its path resolved by the urlconf.
+"""What Django knows of the site's pages, for the core's ``Site``: routing and a GET of a page.
 
-``resolve_target`` is the hook pingcore's servers call; ``SiteContext`` is what
-it needs to know of the request.
+The rules (whose host, which redirect, what exists, the canonical URL) are
+pingcore's (``pingcore.site``); this module only asks Django's urlconf which
+view a path routes to, and Django's own handler (the site's middleware and
+view) what a GET of the path answers.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from types import ModuleType
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest
-from django.http.request import split_domain_port, validate_host
-from django.urls import Resolver404, get_script_prefix, resolve
+from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve, set_urlconf
 
-from pingcore.errors import UnpingableTarget
-from pingcore.server import Target
+from pingcore import HostPattern, PageMatch, Probe, Site, SiteHosts
+from pingcore.hosts import parse_patterns
 
-__all__ = ["SiteContext", "is_own_host", "resolve_target"]
+from .conf import pingback_settings
+
+__all__ = ["DjangoPages", "SiteContext", "site_for", "site_hosts"]
 
 # What Django's HttpRequest.get_host() accepts with DEBUG on and ALLOWED_HOSTS empty.
 _DEBUG_ALLOWED_HOSTS = [".localhost", "127.0.0.1", "[::1]"]
@@ -28,7 +34,7 @@ _DEBUG_ALLOWED_HOSTS = [".localhost", "127.0.0.1", "[::1]"]
 class SiteContext:
     """The parts of a request that decide what its target URLs name; JSON-able for a task."""
 
-    host: str
+    host: str | None
     urlconf: str | None = None
     script_prefix: str = "/"
 
@@ -42,48 +48,91 @@ class SiteContext:
         return cls(request.get_host(), urlconf, get_script_prefix())
 
 
-def allowed_hosts() -> list[str]:
-    if settings.DEBUG and not settings.ALLOWED_HOSTS:
-        return _DEBUG_ALLOWED_HOSTS
-    return list(settings.ALLOWED_HOSTS)
-
-
-def is_own_host(site: SiteContext, target_url: str) -> bool:
-    """True when the target's host is the request's or matches ``ALLOWED_HOSTS``.
-
-    Ports are not compared, as Django's own host validation ignores them.
-    """
-    netloc = urlsplit(target_url).netloc.rpartition("@")[2]
-    domain, _ = split_domain_port(netloc)
-    if not domain:
-        return False
-    return domain == split_domain_port(site.host)[0] or validate_host(domain, allowed_hosts())
-
-
-def _path_info(target_url: str, script_prefix: str) -> str | None:
-    """The target's path as the urlconf sees it: decoded, without the script prefix."""
-    path = unquote(urlsplit(target_url).path) or "/"
-    if script_prefix != "/":
-        if not path.startswith(script_prefix):
-            return None
-        path = "/" + path[len(script_prefix) :]
-    return path
-
-
-def resolve_target(site: SiteContext, target_url: str) -> Target | None:
-    """The ``Target`` (view, args, kwargs) ``target_url`` names, or None for no page of this site.
-
-    The endpoints themselves take no pings (fault 33).
-    """
-    if not is_own_host(site, target_url):
-        return None
-    path = _path_info(target_url, site.script_prefix)
-    if path is None:
-        return None
+def site_hosts() -> SiteHosts:
+    """``PINGBACK_HOSTS``, else ``ALLOWED_HOSTS`` without ``*`` (which names no host of ours)."""
+    configured: tuple[HostPattern, ...] = pingback_settings.hosts
+    if configured:
+        return SiteHosts(configured)
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = _DEBUG_ALLOWED_HOSTS
     try:
-        match = resolve(path, urlconf=site.urlconf)
-    except Resolver404:
-        return None
-    if getattr(match.func, "is_ping_endpoint", False):
-        raise UnpingableTarget()
-    return Target(target_url, view=match.func, args=tuple(match.args), kwargs=dict(match.kwargs))
+        return SiteHosts(parse_patterns(allowed))
+    except ValueError:
+        return SiteHosts()  # an entry no host can match; check W006 names it
+
+
+class DjangoPages:
+    """The urlconf and the handler of one site, as ``pingcore.site.SitePages``."""
+
+    def __init__(self, context: SiteContext) -> None:
+        self.context = context
+
+    def match(self, path: str) -> PageMatch | None:
+        try:
+            match = resolve(path, urlconf=self.context.urlconf)
+        except Resolver404:
+            return None
+        return PageMatch(
+            match.func,
+            args=tuple(match.args),
+            kwargs=dict(match.kwargs),
+            takes_pings=not getattr(match.func, "is_ping_endpoint", False),
+        )
+
+    def probe(self, url: str, path: str) -> Probe:
+        """A GET of the page through the site's middleware and view, as a visitor's would be."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": self.context.script_prefix.rstrip("/"),
+            "QUERY_STRING": "",
+            "SERVER_NAME": parts.hostname or "",
+            "SERVER_PORT": str(parts.port or (443 if scheme == "https" else 80)),
+            "HTTP_HOST": parts.netloc,
+            "wsgi.url_scheme": scheme,
+            "wsgi.input": io.BytesIO(b""),
+            "REMOTE_ADDR": "127.0.0.1",
+        }
+        request = WSGIRequest(environ)
+        if self.context.urlconf:
+            request.urlconf = self.context.urlconf
+        urlconf = get_urlconf()
+        try:
+            response = _handler().get_response(request)
+        except Exception:
+            return Probe(500)
+        finally:
+            set_urlconf(urlconf)  # get_response resets it for the thread
+        try:
+            location = (
+                response.headers.get("Location") if 300 <= response.status_code < 400 else None
+            )
+            return Probe(response.status_code, location)
+        finally:
+            response.close()
+
+
+_handlers: dict[tuple[str, ...], BaseHandler] = {}
+
+
+def _handler() -> BaseHandler:
+    """A handler with the site's middleware loaded (once per MIDDLEWARE setting)."""
+    key = tuple(settings.MIDDLEWARE)
+    handler = _handlers.get(key)
+    if handler is None:
+        handler = BaseHandler()
+        handler.load_middleware()
+        _handlers[key] = handler
+    return handler
+
+
+def site_for(context: SiteContext) -> Site:
+    return Site(
+        site_hosts(),
+        DjangoPages(context),
+        script_prefix=context.script_prefix,
+        targets=pingback_settings.targets,
+    )

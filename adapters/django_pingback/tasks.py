@@ -54,8 +54,9 @@ def verify_webmention(
     source_url: str, target_url: str, remote_addr: str | None, site: dict[str, Any]
 ) -> dict[str, Any]:
     """Verify a Webmention the endpoint answered 202; True in ``registered`` when stored."""
-    receiver = webmention_receiver(None, SiteContext(**site))
-    job = PingRequest(source_url, target_url, remote_addr)
+    context = SiteContext(**site)
+    receiver = webmention_receiver(None, context)
+    job = PingRequest(source_url, target_url, remote_addr, context.host)
     return {"registered": receiver.process(job)}
 
 

@@ -10,6 +10,7 @@ from django.test import override_settings
 import django_pingback
 from django_adapter.blog.models import Post
 from django_pingback.conf import pingback_settings
+from pingcore import SettingError
 from pingcore.errors import BlockedAddress
 from pingcore.fetch import FetchPolicy
 
@@ -43,9 +44,26 @@ def test_allowed_ports_none_allows_any_port(settings):
 
 
 @pytest.mark.parametrize("value", ["false", "no", 0, 1])
-def test_only_true_allows_private_addresses(settings, value):
+def test_a_flag_that_is_not_a_bool_is_refused_naming_the_setting(settings, value):
     settings.PINGBACK_ALLOW_PRIVATE_ADDRESSES = value
-    assert pingback_settings.fetch_policy().allow_private_addresses is False
+    with pytest.raises(SettingError, match="PINGBACK_ALLOW_PRIVATE_ADDRESSES"):
+        pingback_settings.fetch_policy()
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), -1, 0, "5"])
+def test_a_timeout_that_is_not_a_positive_finite_number_is_refused(settings, value):
+    settings.PINGBACK_FETCH_TIMEOUT = value
+    with pytest.raises(SettingError, match="PINGBACK_FETCH_TIMEOUT"):
+        pingback_settings.fetch_policy()
+
+
+@pytest.mark.django_db
+def test_a_bad_setting_answers_a_fault_and_logs_its_name(client, settings, caplog):
+    settings.PINGBACK_FETCH_TIMEOUT = float("nan")
+    body = pingback_call("http://127.0.0.1:9/", TARGET)
+    answer = client.post("/blog/pingback/", body, content_type=XML)
+    assert answer.status_code == 200 and fault_code(answer.content) == 0
+    assert "PINGBACK_FETCH_TIMEOUT" in caplog.text
 
 
 @pytest.mark.django_db

@@ -52,4 +52,6 @@ def pingback_link(context: Context) -> SafeString:
     links = [("pingback", endpoints.pingback_url(request))]
     if pingback_settings.webmention:
         links.append(("webmention", endpoints.webmention_url(request)))
-    return format_html_join("\n", '<link rel="{}" href="{}">', links)
+    # No host of the site's is known for this request: nothing to advertise.
+    shown = [(rel, href) for rel, href in links if href]
+    return format_html_join("\n", '<link rel="{}" href="{}">', shown)
