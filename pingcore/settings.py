@@ -46,7 +46,7 @@ MISSING: Any = _Missing()
 Lookup = Callable[[str], Any]
 
 
-class SettingError(ValueError):
+class SettingError(TypeError, ValueError):
     """A ``PINGBACK_`` setting has a value of the wrong type or out of range.
 
     ``key`` is the full setting name; the message says what a good value is.

@@ -120,9 +120,13 @@ class Probe:
 
 
 class SitePages(Protocol):
-    """What an adapter knows of its site's pages. ``path`` is decoded, under the site root."""
+    """What an adapter knows of its site's pages.
 
-    def match(self, path: str) -> PageMatch | None: ...
+    ``url`` is the page's URL on a host of the site; ``path`` its path, decoded,
+    under the site root.
+    """
+
+    def match(self, url: str, path: str) -> PageMatch | None: ...
 
     def probe(self, url: str, path: str) -> Probe: ...
 
@@ -165,7 +169,7 @@ class Site:
             path = self._site_path(url)
             if path is None:
                 raise TargetNotFound()
-            match = self.pages.match(path)
+            match = self.pages.match(url, path)
             if match is not None and not match.takes_pings:
                 raise UnpingableTarget()
             hook = exists_hook(match.view) if match is not None else None

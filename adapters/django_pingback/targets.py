@@ -68,7 +68,7 @@ class DjangoPages:
     def __init__(self, context: SiteContext) -> None:
         self.context = context
 
-    def match(self, path: str) -> PageMatch | None:
+    def match(self, url: str, path: str) -> PageMatch | None:
         try:
             match = resolve(path, urlconf=self.context.urlconf)
         except Resolver404:

@@ -24,19 +24,24 @@ from flask import (
 from flask import Response as FlaskResponse
 from werkzeug.utils import import_string
 
-from pingcore.client import PingResult
-from pingcore.errors import RateLimited
-from pingcore.fetch import FetchPolicy
-from pingcore.ratelimit import MemoryStore, RateLimiter, RateLimitStore
-from pingcore.server import (
+from pingcore import (
+    FetchPolicy,
+    IncomingRequest,
+    MemoryStore,
     PingbackServer,
+    PingbackSettings,
     PingRequest,
+    PingResult,
+    RateLimited,
+    RateLimiter,
+    RateLimitStore,
     ReceivedPing,
     Response,
+    SiteHosts,
     Target,
-    deleted_signal_arguments,
+    WebmentionReceiver,
 )
-from pingcore.webmention import WebmentionReceiver
+from pingcore.server import deleted_signal_arguments
 
 from .advertising import (
     advertising_headers,
@@ -46,10 +51,11 @@ from .advertising import (
     pingback_url,
     webmention_url,
 )
-from .config import DEFAULT_CONFIG, FETCH_DEFAULTS, PingbackConfig, read_config
+from .config import DEFAULT_CONFIG, read_config
+from .ratelimit import SQLiteStore
 from .sending import PingJob, run_in_thread, site_root
 from .signals import deleted, received
-from .targets import OwnHosts, is_own_host, resolve_target
+from .targets import app_hosts, site_for, warn_unconfigured
 
 __all__ = ["Pingback", "PingbackState"]
 
@@ -69,7 +75,8 @@ class PingbackState:
     webmention: WebmentionReceiver | None
     queue: Queue | None
     header_all_views: bool
-    own_hosts: OwnHosts
+    hosts: SiteHosts
+    targets: str
 
 
 def state_of(app: Flask) -> PingbackState:
@@ -85,17 +92,12 @@ def state_of(app: Flask) -> PingbackState:
 # -- the hooks pingcore's servers call, inside the app's request or app context --
 
 
-def _resolve(target_url: str) -> Target | None:
+def _site() -> Any:
+    """The core's ``Site`` for the current app and request."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    in_request = has_request_context()
-    return resolve_target(
-        app,
-        target_url,
-        state_of(app).own_hosts,
-        request_host=request.host if in_request else None,
-        remote_addr=request.remote_addr if in_request else None,
-        script_root=request.script_root if in_request else "",
-    )
+    state = state_of(app)
+    root = request.script_root if has_request_context() else ""
+    return site_for(app, state.hosts, script_root=root, targets=state.targets)
 
 
 def _send_received(ping: ReceivedPing) -> None:
@@ -143,24 +145,27 @@ def _read_body(max_body: int) -> bytes:
     return b"".join(chunks)
 
 
+def _incoming(max_body: int) -> IncomingRequest:
+    """The one place Flask's request goes into the core."""
+    return IncomingRequest(
+        method=request.method,
+        body=_read_body(max_body),
+        content_type=request.content_type,
+        remote_addr=request.remote_addr,
+        host=request.host,
+        script_prefix=request.script_root or "/",
+    )
+
+
 def _xmlrpc_view() -> FlaskResponse:
     server = state_of(current_app).server
-    body = _read_body(server.max_body)
-    return _to_flask(server.handle(body, method=request.method, remote_addr=request.remote_addr))
+    return _to_flask(server.handle_request(_incoming(server.max_body)))
 
 
 def _webmention_view() -> FlaskResponse:
     receiver = state_of(current_app).webmention
     assert receiver is not None  # the rule exists only with Webmention on
-    body = _read_body(receiver.max_body)
-    return _to_flask(
-        receiver.handle(
-            body,
-            method=request.method,
-            content_type=request.content_type,
-            remote_addr=request.remote_addr,
-        )
-    )
+    return _to_flask(receiver.handle_request(_incoming(receiver.max_body)))
 
 
 def _advertise(response: FlaskResponse) -> FlaskResponse:
@@ -176,12 +181,8 @@ def _advertise(response: FlaskResponse) -> FlaskResponse:
         return response
     # A page on a host that is not the app's takes no pings: advertising there
     # would also echo a Host header of the client's choosing in the endpoint's URL.
-    if not is_own_host(
-        current_app,
-        request.host_url,
-        state.own_hosts,
-        request_host=request.host,
-        remote_addr=request.remote_addr,
+    if not state.hosts.owns(
+        request.host_url, request_host=request.host, remote_addr=request.remote_addr
     ):
         return response
     for name, value in advertising_headers():
@@ -189,22 +190,26 @@ def _advertise(response: FlaskResponse) -> FlaskResponse:
     return response
 
 
-def _fetch_policy(config: PingbackConfig) -> FetchPolicy:
-    """The policy of every fetch: sources of received pings, and pages pinged."""
-    return FETCH_DEFAULTS.replace(
-        allow_private_addresses=config.allow_private_addresses,
-        allowed_ports=config.allowed_ports,
-        timeout=config.fetch_timeout,
-        # A timeout shorter than the core's connect timeout bounds connecting too.
-        connect_timeout=min(FETCH_DEFAULTS.connect_timeout, config.fetch_timeout),
-    )
+def _rate_limit_store(config: PingbackSettings, given: RateLimitStore | None) -> RateLimitStore:
+    """The extension's store, else ``PINGBACK_RATE_LIMIT_STORE``, else this process's memory."""
+    if given is not None:
+        return given
+    url: str | None = config.rate_limit_store
+    if url is None or url.startswith("memory://"):
+        return MemoryStore()
+    if url.startswith("sqlite:///"):
+        return SQLiteStore(url[len("sqlite:///") :])
+    from pingcore.ratelimit import store_from_url  # redis:// needs the redis extra
+
+    store: RateLimitStore = store_from_url(url)
+    return store
 
 
-def _rate_limiter(config: PingbackConfig, store: RateLimitStore | None) -> RateLimiter:
+def _rate_limiter(config: PingbackSettings, store: RateLimitStore | None) -> RateLimiter:
     if config.rate_limit is None:
         return RateLimiter(per_address=None, per_source_host=None, per_source_address=None)
     # Without a shared store each app counts on its own, in this process.
-    return RateLimiter(store=store if store is not None else MemoryStore(), **config.rate_limit)
+    return RateLimiter(store=_rate_limit_store(config, store), **config.rate_limit)
 
 
 def _queue(value: object) -> Queue | None:
@@ -213,6 +218,22 @@ def _queue(value: object) -> Queue | None:
     if value is None or callable(value):
         return value
     raise TypeError(f"PINGBACK_QUEUE must be a callable or an import path, not {value!r}")
+
+
+class _SiteProxy:
+    """The core's ``SiteResolver`` for whichever app and request are current."""
+
+    def resolve(
+        self, target_url: str, *, request_host: str | None = None, remote_addr: str | None = None
+    ) -> Target:
+        warn_unconfigured(current_app._get_current_object(), request_host, remote_addr)  # type: ignore[attr-defined]
+        site = _site()
+        return site.resolve(  # type: ignore[no-any-return]
+            target_url, request_host=request_host, remote_addr=remote_addr
+        )
+
+
+_site_proxy = _SiteProxy()
 
 
 class Pingback:
@@ -250,11 +271,12 @@ class Pingback:
         app.config.setdefault("PINGBACK_QUEUE", self.queue)
         config = read_config(app.config)  # fails here, naming the key, on a bad value
         queue = _queue(app.config["PINGBACK_QUEUE"])
-        policy = _fetch_policy(config)
+        policy = config.fetch_policy()
         limiter = _rate_limiter(config, self.rate_limit_store)
         source_max_bytes = config.max_source_bytes
+        site = _site_proxy
         server = PingbackServer(
-            _resolve,
+            site,
             _send_received,
             policy=policy,
             rate_limiter=limiter,
@@ -292,7 +314,7 @@ class Pingback:
                         raise
 
             webmention = WebmentionReceiver(
-                _resolve,
+                site,
                 _send_received,
                 policy=policy,
                 rate_limiter=limiter,
@@ -316,7 +338,8 @@ class Pingback:
             webmention=webmention,
             queue=queue,
             header_all_views=config.header_all_views,
-            own_hosts=OwnHosts(config.hosts),
+            hosts=app_hosts(app, config.hosts),
+            targets=config.targets,
         )
         app.register_blueprint(blueprint)
         app.after_request(_advertise)

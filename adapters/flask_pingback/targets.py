@@ -1,262 +1,158 @@
-"""Which page of a Flask app a target URL names: the URL matched against the app's url_map.
+"""What Flask knows of an app's pages, for the core's ``Site``: its url_map and a GET of a page.
 
-A target is a page of the app when its host is one the app is configured for and a GET
-rule matches its path. The Host header a pinger sends never makes a host the app's.
+The rules (whose host, which redirect, what exists, the canonical URL) are
+pingcore's (``pingcore.site``); this module asks the app's url_map which view
+a path routes to, and the app itself what a GET of the path answers.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+import weakref
 from urllib.parse import urlsplit
 
 from flask import Flask
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
-from werkzeug.test import EnvironBuilder
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from pingcore.errors import UnpingableTarget
-from pingcore.server import Target
-from pingcore.urls import DEFAULT_PORTS
+from pingcore import HostPattern, PageMatch, Probe, Site, SiteHosts, Target
 
-__all__ = ["HostPattern", "OwnHosts", "is_own_host", "resolve_target"]
+__all__ = ["FlaskPages", "HostPattern", "app_hosts", "resolve_target", "site_for"]
 
 logger = logging.getLogger("flask_pingback")
 
-
-def _split_netloc(netloc: str) -> tuple[str, int | None] | None:
-    """The host (lower case, no trailing dot) and port of ``host[:port]``; None if it is not one."""
-    if not netloc or any(char in netloc for char in "@/\\?#") or not netloc.isprintable():
-        return None
-    if any(char.isspace() for char in netloc):
-        return None
-    try:
-        parts = urlsplit(f"//{netloc}")
-        port = parts.port
-    except ValueError:
-        return None
-    host = (parts.hostname or "").rstrip(".")
-    return (host, port) if host else None
+# The extension's own rules: they exist, but take no pings.
+ENDPOINTS = frozenset({"pingback.xmlrpc", "pingback.webmention"})
 
 
-@dataclass(frozen=True)
-class HostPattern:
-    """A host of the app: exact, or a domain with its subdomains (``.example.com``).
+def app_hosts(app: Flask, configured: tuple[HostPattern, ...]) -> SiteHosts:
+    """``PINGBACK_HOSTS`` and ``SERVER_NAME``; with ``TRUSTED_HOSTS``, the request's host too.
 
-    ``port`` None means the default port of the target's scheme (80 for http,
-    443 for https), as a ``SERVER_NAME`` without a port does.
+    Flask refuses a request for a host outside ``TRUSTED_HOSTS``, so the host a
+    request was sent to is then one of the app's.
     """
-
-    host: str
-    port: int | None = None
-    subdomains: bool = False
-
-    @classmethod
-    def parse(cls, value: str, *, subdomains: bool = False) -> HostPattern:
-        """``blog.example``, ``blog.example:8080``, ``[::1]:5000`` or ``.example.com``."""
-        text = value.strip()
-        if text.startswith("."):
-            subdomains, text = True, text[1:]
-        address = _split_netloc(text)
-        if address is None or address[1] == 0:
-            raise ValueError(f"{value!r} is no host name with an optional port")
-        return cls(address[0], address[1], subdomains)
-
-    def matches(self, host: str, port: int, scheme: str) -> bool:
-        if port != (self.port if self.port is not None else DEFAULT_PORTS[scheme]):
-            return False
-        return host == self.host or (self.subdomains and host.endswith("." + self.host))
-
-
-def target_address(url: str) -> tuple[str, int, str] | None:
-    """The host, port and scheme a URL names; None for one that names them ambiguously.
-
-    Credentials and backslashes are refused: browsers and parsers disagree on
-    which host ``http://blog.example\\@evil.example/`` names.
-    """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS:
-        return None
-    address = _split_netloc(parts.netloc)
-    if address is None:
-        return None
-    host, port = address
-    # Port 0 is no default: it names no page at all, so it matches no host's port.
-    return host, (port if port is not None else DEFAULT_PORTS[scheme]), scheme
-
-
-def _is_loopback_host(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _is_loopback_address(remote_addr: str | None) -> bool:
-    try:
-        address = ipaddress.ip_address((remote_addr or "").split("%")[0])
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped.is_loopback
-    return address.is_loopback
-
-
-class OwnHosts:
-    """Which hosts are the app's, as Django's ``ALLOWED_HOSTS`` says which are a site's.
-
-    A host is the app's when it matches ``SERVER_NAME`` (its subdomains too with
-    ``subdomain_matching``) or an entry of ``PINGBACK_HOSTS``; or, when Flask's
-    ``TRUSTED_HOSTS`` is set (Flask then refuses a request for any other host),
-    when it is the host the request was sent to. With none of them set, only a
-    request sent from this machine to a loopback host (local development and
-    tests) makes its host the app's; anything else is refused, with a warning
-    logged once per app. One per app, built by ``init_app``.
-    """
-
-    def __init__(self, hosts: Iterable[HostPattern] = ()) -> None:
-        self.hosts = tuple(hosts)
-        self._warned = False
-
-    def patterns(
-        self, app: Flask, request_host: str | None, remote_addr: str | None
-    ) -> tuple[HostPattern, ...]:
-        """The hosts that count as the app's for a request to ``request_host``."""
-        patterns = list(self.hosts)
-        server_name = app.config["SERVER_NAME"]
-        if server_name and isinstance(server_name, str):
-            try:
-                patterns.append(HostPattern.parse(server_name, subdomains=app.subdomain_matching))
-            except ValueError:
-                pass  # no host Flask could serve either; the warning below says what to set
-        request_address = _split_netloc(request_host) if request_host else None
-        if request_address is not None and app.config["TRUSTED_HOSTS"]:
-            patterns.append(HostPattern(*request_address))
-        if patterns:
-            return tuple(patterns)
-        if (
-            request_address is not None
-            and _is_loopback_host(request_address[0])
-            and _is_loopback_address(remote_addr)
-        ):
-            return (HostPattern(*request_address),)
-        self._warn(app, request_host)
-        return ()
-
-    def _warn(self, app: Flask, request_host: str | None) -> None:
-        if self._warned:
-            return
-        self._warned = True
-        logger.warning(
-            "flask_pingback on %r does not know its own hosts and does not take a Host "
-            "header (here %r) for one: pings for its pages get fault 32 and its pages "
-            "advertise no endpoint, except for requests from this machine to a loopback "
-            "host. Set SERVER_NAME (app.config['SERVER_NAME'] = 'blog.example') or "
-            "PINGBACK_HOSTS (['blog.example', '.example.com']) to the hosts the site is "
-            "served on, or Flask's TRUSTED_HOSTS.",
-            app.name,
-            request_host,
-        )
-
-
-def is_own_host(
-    app: Flask,
-    url: str,
-    hosts: OwnHosts,
-    *,
-    request_host: str | None = None,
-    remote_addr: str | None = None,
-) -> bool:
-    """True when the URL's host and port are this app's (see ``OwnHosts``).
-
-    An app with ``host_matching`` names its hosts in its rules, so the url_map
-    decides.
-    """
-    address = target_address(url)
-    if address is None:
-        return False
+    patterns = list(configured)
     if app.url_map.host_matching:
-        return True
-    return any(
-        pattern.matches(*address) for pattern in hosts.patterns(app, request_host, remote_addr)
+        # Such an app names its hosts in its rules.
+        for rule in app.url_map.iter_rules():
+            if rule.host and "<" not in rule.host:
+                patterns.append(HostPattern.parse(rule.host))
+    server_name = app.config.get("SERVER_NAME")
+    if server_name and isinstance(server_name, str):
+        try:
+            patterns.append(HostPattern.parse(server_name, subdomains=app.subdomain_matching))
+        except ValueError:
+            pass  # no host Flask could serve either
+    return SiteHosts(patterns, trust_request_host=bool(app.config.get("TRUSTED_HOSTS")))
+
+
+_warned_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
+
+
+def warn_unconfigured(app: Flask, request_host: str | None, remote_addr: str | None) -> None:
+    """Say once per app which settings make its hosts known (a local ping needs none)."""
+    if app in _warned_apps or not app.extensions["pingback"].hosts.unconfigured:
+        return
+    if request_host and app.extensions["pingback"].hosts.owns(
+        f"http://{request_host}/", request_host=request_host, remote_addr=remote_addr
+    ):
+        return  # local development: a request from this machine to a loopback host
+    _warned_apps.add(app)
+    logger.warning(
+        "flask_pingback on %r does not know its own hosts and does not take a Host "
+        "header (here %r) for one: pings for its pages get fault 32 and its pages "
+        "advertise no endpoint, except for requests from this machine to a loopback "
+        "host. Set SERVER_NAME (app.config['SERVER_NAME'] = 'blog.example') or "
+        "PINGBACK_HOSTS (['blog.example', '.example.com']) to the hosts the site is "
+        "served on, or Flask's TRUSTED_HOSTS.",
+        app.name,
+        request_host,
     )
 
 
-def _match(app: Flask, target_url: str, script_root: str) -> tuple[str, dict[str, object]]:
-    """The endpoint and view_args of a GET on ``target_url``; raises what routing raises."""
-    parts = urlsplit(target_url)
-    path = parts.path or "/"
-    root = script_root.rstrip("/")
-    if root:
-        if path != root and not path.startswith(root + "/"):
-            raise LookupError("outside the app's script root")
-        path = path[len(root) :] or "/"
-    builder = EnvironBuilder(
-        path=path,
-        query_string=parts.query,
-        # is_own_host has checked the netloc: a host and a port, no credentials.
-        base_url=f"{parts.scheme}://{parts.netloc}{root}",
-        method="GET",
-    )
-    try:
-        environ = builder.get_environ()
-    finally:
-        builder.close()
-    # Flask's own adapter for a request to the target: host matching, subdomain
-    # matching and TRUSTED_HOSTS apply to a target as they would to a visitor.
-    adapter = app.create_url_adapter(app.request_class(environ))
-    if adapter is None:
-        raise LookupError("no URL adapter")
-    endpoint, view_args = adapter.match(method="GET")
-    return str(endpoint), dict(view_args)
+class FlaskPages:
+    """One app's url_map and WSGI app, as ``pingcore.site.SitePages``."""
+
+    def __init__(self, app: Flask, script_root: str = "") -> None:
+        self.app = app
+        self.root = script_root.rstrip("/")
+
+    def _environ(self, url: str, path: str, method: str) -> dict[str, object]:
+        parts = urlsplit(url)
+        builder = EnvironBuilder(
+            path=path,
+            # The core has checked the netloc: a host of the app's and a port.
+            base_url=f"{parts.scheme}://{parts.netloc}{self.root}",
+            method=method,
+        )
+        try:
+            return builder.get_environ()  # type: ignore[return-value]
+        finally:
+            builder.close()
+
+    def match(self, url: str, path: str) -> PageMatch | None:
+        environ = self._environ(url, path, "GET")
+        try:
+            # Flask's own adapter for a request to the page: host matching, subdomain
+            # matching and TRUSTED_HOSTS apply to a target as they would to a visitor.
+            adapter = self.app.create_url_adapter(self.app.request_class(environ))  # type: ignore[arg-type]
+        except HTTPException:
+            return None
+        if adapter is None:
+            return None
+        try:
+            endpoint, view_args = adapter.match(method="GET")
+        except MethodNotAllowed:
+            # A POST-only rule: the endpoints themselves exist, but take no pings.
+            try:
+                endpoint, _ = adapter.match(method="POST")
+            except HTTPException:
+                return None
+            return PageMatch(None, takes_pings=False) if endpoint in ENDPOINTS else None
+        except (RequestRedirect, HTTPException):
+            return None  # the probe follows the redirect; a 404 is no page
+        endpoint = str(endpoint)
+        view = self.app.view_functions.get(endpoint)
+        if view is None:
+            return None
+        is_static = endpoint.rpartition(".")[2] == "static"
+        return PageMatch(view, kwargs=dict(view_args), takes_pings=not is_static)
+
+    def probe(self, url: str, path: str) -> Probe:
+        """A GET of the page through the app, as a visitor's would be."""
+        environ = self._environ(url, path, "GET")
+        try:
+            body, status, headers = run_wsgi_app(self.app.wsgi_app, environ, buffered=True)
+        except Exception:
+            logger.exception("a GET of %r failed while checking a ping's target", url)
+            return Probe(500)
+        try:
+            code = int(status.split(" ", 1)[0])
+            location = headers.get("Location") if 300 <= code < 400 else None
+            return Probe(code, location)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+
+def site_for(
+    app: Flask, hosts: SiteHosts, *, script_root: str = "", targets: str = "pages"
+) -> Site:
+    return Site(hosts, FlaskPages(app, script_root), script_prefix=script_root, targets=targets)
 
 
 def resolve_target(
     app: Flask,
     target_url: str,
-    hosts: OwnHosts,
+    hosts: SiteHosts,
     *,
     request_host: str | None = None,
     remote_addr: str | None = None,
     script_root: str = "",
-) -> Target | None:
-    """The ``Target`` a ping names, or None when the URL is no page of ``app``.
-
-    ``hosts`` says which hosts are the app's; ``request_host`` and
-    ``remote_addr`` are the ping request's (see ``OwnHosts``).
-
-    ``Target.url`` stays ``target_url``, the URL the source links to. A URL that
-    the app redirects (a missing trailing slash, merged slashes, a rule's
-    ``redirect_to``) names the page it redirects to, when that page is of this
-    app: the view and kwargs are that page's. One redirect is followed, no more.
-    Raises ``UnpingableTarget`` for a static file: it exists, but takes no pings.
-    (The endpoints themselves take only POST, so they are no page: None.)
-    """
-    url = target_url
-    for _ in range(2):
-        if not is_own_host(app, url, hosts, request_host=request_host, remote_addr=remote_addr):
-            return None
-        try:
-            endpoint, view_args = _match(app, url, script_root)
-        except RequestRedirect as redirect:
-            url = redirect.new_url
-            continue
-        except (HTTPException, LookupError):
-            # NotFound, MethodNotAllowed (a POST-only rule), SecurityError (a host
-            # outside TRUSTED_HOSTS), a path outside the app's script root.
-            return None
-        if endpoint.rpartition(".")[2] == "static":
-            raise UnpingableTarget()
-        view = app.view_functions.get(endpoint)
-        if view is None:
-            return None
-        return Target(target_url, view=view, args=(), kwargs=view_args)
-    return None
+) -> Target:
+    """The ``Target`` a ping names; raises ``TargetNotFound`` (32) or ``UnpingableTarget`` (33)."""
+    warn_unconfigured(app, request_host, remote_addr)
+    site = site_for(app, hosts, script_root=script_root)
+    return site.resolve(target_url, request_host=request_host, remote_addr=remote_addr)

@@ -151,7 +151,7 @@ def test_good_values_of_every_kind_are_taken() -> None:
     assert state.policy.timeout == 3.0
     assert state.server.source_max_bytes == 4096
     assert (state.server.rate_limiter.per_address, state.server.rate_limiter.window) == (None, 30.0)
-    assert [(p.host, p.port, p.subdomains) for p in state.own_hosts.hosts] == [
+    assert [(p.host, p.port, p.subdomains) for p in state.hosts.patterns] == [
         ("blog.example", None, False),
         ("example.com", None, True),
         ("::1", 5000, False),
