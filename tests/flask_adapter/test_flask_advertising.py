@@ -82,7 +82,7 @@ def test_an_existing_link_header_is_kept_beside_the_webmention_one() -> None:
 
 
 def test_pingback_link_renders_an_absolute_link_element(app: Flask) -> None:
-    with app.test_request_context("/"):
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         html = render_template_string("{{ pingback_link() }}")
 
     assert html == '<link rel="pingback" href="http://localhost/pingback">'
@@ -91,7 +91,7 @@ def test_pingback_link_renders_an_absolute_link_element(app: Flask) -> None:
 def test_pingback_link_adds_the_webmention_link_when_webmention_is_on() -> None:
     app = make_blog(PINGBACK_WEBMENTION=True)
 
-    with app.test_request_context("/"):
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         html = render_template_string("{{ pingback_link() }}")
 
     assert html.splitlines() == [
@@ -102,7 +102,10 @@ def test_pingback_link_adds_the_webmention_link_when_webmention_is_on() -> None:
 
 def test_the_url_helpers_give_absolute_urls_with_the_configured_paths() -> None:
     app = make_blog(
-        PINGBACK_URL="/rpc/ping", PINGBACK_WEBMENTION=True, PINGBACK_WEBMENTION_URL="/wm/"
+        PINGBACK_URL="/rpc/ping",
+        PINGBACK_WEBMENTION=True,
+        PINGBACK_WEBMENTION_URL="/wm/",
+        PINGBACK_HOSTS=["blog.example"],
     )
 
     with app.test_request_context("/", base_url="https://blog.example"):
