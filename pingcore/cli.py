@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ._version import __version__
 from .cli_output import printable, progress_display, result_json, results_table
@@ -34,7 +34,7 @@ from .htmltree import decode_html
 from .links import external_urls
 from .server import SOURCE_UNAVAILABLE, check_ping_params
 from .source import parse_source
-from .urls import is_http_url
+from .urls import is_http_url, site_root
 
 __all__ = ["main"]
 
@@ -195,12 +195,6 @@ def read_file(name: str) -> str:
     except OSError as exc:
         raise CommandError(f"cannot read {name}: {exc.strerror or exc}") from None
     return decode_html(data)
-
-
-def site_root(url: str) -> str:
-    """The root of the site ``url`` is on: links under it are the site's own."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
 
 
 # -- the subcommands --------------------------------------------------------------

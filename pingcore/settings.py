@@ -198,7 +198,7 @@ _BOTH = frozenset({"django", "flask"})
 _DJANGO = frozenset({"django"})
 _FLASK = frozenset({"flask"})
 _LIMITS_HINT = (
-    "None (no limits) or a dict with some of per_address, per_source_host and "
+    "Set it to None (no limits) or a dict with some of per_address, per_source_host and "
     "per_source_address (positive integers, or None to turn one off) and window "
     "(positive seconds)"
 )

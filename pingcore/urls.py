@@ -18,6 +18,7 @@ __all__ = [
     "normalize_url",
     "page_url",
     "resolve_href",
+    "site_root",
 ]
 
 MAX_URL_LENGTH = 2048
@@ -141,3 +142,9 @@ def is_within(url: str, root_url: str) -> bool:
     root_path = b.path if b.path.endswith("/") else b.path + "/"
     path = a.path if a.path.endswith("/") else a.path + "/"
     return path.startswith(root_path)
+
+
+def site_root(url: str) -> str:
+    """The root of the site ``url`` is on (``scheme://host/``): links under it are its own."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))

@@ -7,12 +7,13 @@ pingdjack's API is kept: ``server_view``, ``received``, ``UnpingableTarget``,
 ``external_urls`` and ``ping``.
 """
 
-from pingcore.errors import (
+from pingcore import (
     AccessDenied,
     DuplicatePing,
     PingbackError,
     TargetNotFound,
     UnpingableTarget,
+    pingable,
 )
 
 from .decorators import pingback_headers
@@ -32,6 +33,7 @@ __all__ = [
     "external_urls",
     "ping",
     "ping_external_urls",
+    "pingable",
     "pingback_headers",
     "received",
     "server_view",

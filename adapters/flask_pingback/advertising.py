@@ -5,15 +5,13 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from flask import current_app, has_request_context, request, url_for
 from markupsafe import Markup
 
+from pingcore import pingable
+from pingcore.site import is_pingable
+
 __all__ = [
-    "PINGABLE_ATTRIBUTE",
     "is_pingable",
     "pingable",
     "pingback_link",
@@ -21,35 +19,8 @@ __all__ = [
     "webmention_url",
 ]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-PINGABLE_ATTRIBUTE = "pingback_pingable"
 XMLRPC_ENDPOINT = "pingback.xmlrpc"
 WEBMENTION_ENDPOINT = "pingback.webmention"
-
-
-def pingable(view: F) -> F:
-    """Mark a view whose pages advertise the endpoints in their response headers.
-
-    The view is returned as it is (only marked), so a receiver's ``view is
-    show_post`` still holds. Put it below ``@app.route`` or above it: either works.
-    """
-    try:
-        setattr(view, PINGABLE_ATTRIBUTE, True)
-    except AttributeError:  # a bound method or a builtin takes no attributes
-        original = view
-
-        @functools.wraps(original)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            return original(*args, **kwargs)
-
-        setattr(wrapper, PINGABLE_ATTRIBUTE, True)
-        return wrapper  # type: ignore[return-value]
-    return view
-
-
-def is_pingable(view: object) -> bool:
-    return bool(getattr(view, PINGABLE_ATTRIBUTE, False))
 
 
 def webmention_enabled() -> bool:

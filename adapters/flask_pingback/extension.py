@@ -28,6 +28,7 @@ from pingcore import (
     FetchPolicy,
     IncomingRequest,
     MemoryStore,
+    MentionStore,
     PingbackServer,
     PingbackSettings,
     PingRequest,
@@ -245,7 +246,11 @@ class Pingback:
     ``RateLimitStore`` shared by every app of this extension (e.g. a
     ``SQLiteStore`` or a Redis one, for several processes); ``queue`` is the
     default of ``PINGBACK_QUEUE``: a callable that takes a ``PingJob`` and hands
-    it to a task queue.
+    it to a task queue. ``store`` is a pingcore ``MentionStore`` (such as
+    ``flask_pingback.storage.SQLAlchemyMentionStore(db)``): verified pings are
+    stored by the core's rules after the ``received`` signal (a repeated
+    Pingback is fault 48 before any fetch, a repeated Webmention an update),
+    and deleted Webmentions removed.
     """
 
     #: The ``pingable`` decorator, also reachable as ``@pingback.pingable``.
@@ -257,9 +262,11 @@ class Pingback:
         *,
         rate_limit_store: RateLimitStore | None = None,
         queue: Queue | str | None = None,
+        store: MentionStore | None = None,
     ) -> None:
         self.rate_limit_store = rate_limit_store
         self.queue = queue
+        self.store = store
         if app is not None:
             self.init_app(app)
 
@@ -280,6 +287,7 @@ class Pingback:
             _send_received,
             policy=policy,
             rate_limiter=limiter,
+            store=self.store,
             source_max_bytes=source_max_bytes,
         )
         webmention = None
@@ -318,6 +326,7 @@ class Pingback:
                 _send_received,
                 policy=policy,
                 rate_limiter=limiter,
+                store=self.store,
                 source_max_bytes=source_max_bytes,
                 on_deleted=_send_deleted,
                 queue=verify_later,

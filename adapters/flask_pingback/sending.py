@@ -11,22 +11,16 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 from pingcore.client import PingResult, ping_external_urls
 from pingcore.fetch import FetchPolicy
+from pingcore.urls import site_root
 
 __all__ = ["PingJob", "run_in_thread", "site_root"]
 
 logger = logging.getLogger("flask_pingback")
 
 T = TypeVar("T")
-
-
-def site_root(url: str) -> str:
-    """The root of the site ``url`` is on: links under it are not pinged."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
 
 
 @dataclass(frozen=True)
