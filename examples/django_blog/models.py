@@ -5,7 +5,7 @@ from django.urls import reverse
 
 
 class Post(models.Model):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, allow_unicode=True)  # "été" is a slug too
     title = models.CharField(max_length=200)
     author = models.CharField(max_length=100)
     body = models.TextField(help_text="HTML")

@@ -8,7 +8,8 @@ from . import views
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("posts/<slug:slug>/", views.show_post, name="show_post"),
+    # <str:...>, not <slug:...>: Django's slug converter refuses non-ASCII slugs ("été").
+    path("posts/<str:slug>/", views.show_post, name="show_post"),
     path("blog/pingback/", django_pingback.server_view, name="pingback"),
     path("blog/webmention/", django_pingback.webmention_view, name="webmention"),
 ]
