@@ -6,6 +6,7 @@ notices when the counts were lost (the database flushed or restarted empty).
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     import redis
 
 __all__ = ["RedisStore"]
+
+logger = logging.getLogger("pingcore.ratelimit")
 
 # KEYS: the counter, the epoch marker, the recovery marker.
 # ARGV: the window in ms, the epoch this store last saw ("" at first), a new epoch.
@@ -80,6 +83,7 @@ class RedisStore:
         self._recovery_key = f"{prefix}pingcore:ratelimit:recovering"
         self._script = client.register_script(_HIT_SCRIPT)
         self._epoch = ""
+        self._policy_checked = False
 
     def hit(self, key: str, window: float) -> int:
         import redis
@@ -91,6 +95,9 @@ class RedisStore:
         except (redis.RedisError, OSError) as exc:
             raise RateLimitUnavailable(f"Redis failed: {type(exc).__name__}: {exc}") from exc
         self._epoch = _text(epoch)
+        if not self._policy_checked:
+            self._policy_checked = True
+            self._warn_if_redis_evicts()
         if int(count) < 0:
             raise RateLimitUnavailable(
                 "the counts in Redis were lost (flushed, or restarted empty); "
@@ -100,6 +107,21 @@ class RedisStore:
 
     def close(self) -> None:
         self.client.close()
+
+    def _warn_if_redis_evicts(self) -> None:
+        import redis
+
+        try:
+            answer = self.client.config_get("maxmemory-policy")
+        except redis.RedisError:
+            return  # CONFIG is often disabled on managed Redis: nothing to learn
+        policy = _text(answer.get("maxmemory-policy", "noeviction"))
+        if policy != "noeviction":
+            logger.warning(
+                "Redis's maxmemory-policy is %s: when it is full it evicts keys, and a "
+                "flood can then reset rate-limit counts; set it to noeviction",
+                policy,
+            )
 
 
 def _client_from_url(url: str, socket_timeout: float) -> redis.Redis:

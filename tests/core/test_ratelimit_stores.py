@@ -7,6 +7,7 @@ when it cannot count, refuses the ping (fault 50, or 429) rather than let it by.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -315,3 +316,34 @@ def test_outside_a_source_fetch_only_addresses_are_counted() -> None:
         limiter.check_addresses("victim.example", ["192.0.2.1"])
     with pytest.raises(RateLimited, match="source host"):
         limiter.check_addresses("victim.example", ["192.0.2.1"])
+
+
+def test_a_redis_that_may_evict_keys_is_named_in_the_log(
+    own_redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert own_redis_server.command("CONFIG", "SET", "maxmemory-policy", "allkeys-lru") == b"+OK"
+    store = RedisStore(own_redis_server.url)
+    with caplog.at_level(logging.WARNING, logger="pingcore.ratelimit"):
+        store.hit("k", 60)
+        store.hit("k", 60)
+    [record] = caplog.records
+    assert "maxmemory-policy is allkeys-lru" in record.getMessage()
+    store.close()
+
+
+def test_a_redis_that_never_evicts_logs_nothing(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = RedisStore(redis_url)
+    with caplog.at_level(logging.DEBUG, logger="pingcore.ratelimit"):
+        store.hit("k", 60)
+    assert caplog.records == []
+    store.close()
+
+
+def test_without_redis_py_a_redis_store_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if it were not installed
+    with pytest.raises(ImportError, match=r"pip install 'pingcore\[redis\]'"):
+        RedisStore("redis://127.0.0.1:6399/0")
