@@ -347,3 +347,25 @@ def test_without_redis_py_a_redis_store_says_what_to_install(
     monkeypatch.setitem(sys.modules, "redis", None)  # as if it were not installed
     with pytest.raises(ImportError, match=r"pip install 'pingcore\[redis\]'"):
         RedisStore("redis://127.0.0.1:6399/0")
+
+
+def test_a_store_that_fails_just_before_connecting_refuses_the_ping_unfetched(
+    httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    httpserver.expect_request("/reply").respond_with_data(f'<a href="{TARGET}">hi</a>')
+    # Room for the source host's counter, none for its address's: the store
+    # fails inside the fetcher, at the before_connect hook.
+    limiter = RateLimiter(store=MemoryStore(max_victim_keys=1), per_address=None)
+    policy = FetchPolicy(allow_private_addresses=True, timeout=5.0)
+    received: list[object] = []
+    server = PingbackServer(Target, received.append, policy=policy, rate_limiter=limiter)
+    with caplog.at_level(logging.WARNING, logger="pingcore.ratelimit"):
+        answer = server.handle(
+            rpc.dump_call("pingback.ping", [httpserver.url_for("/reply"), TARGET])
+        )
+    assert fault_of(answer.body) == (
+        50,
+        "Rate limits cannot be checked right now; try again later.",
+    )
+    assert len(caplog.records) == 1
+    assert httpserver.log == [] and received == []
