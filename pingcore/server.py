@@ -25,7 +25,7 @@ from .errors import (
     TargetNotFound,
 )
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimiter, fetching_source
 from .source import SourceInfo, parse_source
 from .storage import MentionStore, forget_ping, is_stored, store_ping
 from .urls import (
@@ -283,11 +283,12 @@ def fetch_source(
     """Fetch the source through the safe door; any failure is fault 16, one message."""
     own = fetcher or Fetcher(policy)
     try:
-        return own.get(
-            request.source_url,
-            headers=source_request_headers(request.remote_addr),
-            max_bytes=max_bytes,
-        )
+        with fetching_source(request.source_url):  # a redirect's host is counted too
+            return own.get(
+                request.source_url,
+                headers=source_request_headers(request.remote_addr),
+                max_bytes=max_bytes,
+            )
     except FetchError as exc:
         logger.info("source %r not fetched: %s", request.source_url, exc)
         raise SourceNotFound(SOURCE_UNAVAILABLE) from exc
@@ -301,11 +302,12 @@ async def afetch_source(
 ) -> FetchResponse:
     own = fetcher or AsyncFetcher(policy)
     try:
-        return await own.get(
-            request.source_url,
-            headers=source_request_headers(request.remote_addr),
-            max_bytes=max_bytes,
-        )
+        with fetching_source(request.source_url):
+            return await own.get(
+                request.source_url,
+                headers=source_request_headers(request.remote_addr),
+                max_bytes=max_bytes,
+            )
     except FetchError as exc:
         logger.info("source %r not fetched: %s", request.source_url, exc)
         raise SourceNotFound(SOURCE_UNAVAILABLE) from exc

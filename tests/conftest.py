@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+# The real redis-server fixtures, for any test that needs one.
+from redis_server import own_redis_server, redis_server, redis_url  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # A user's clone has no ../shared; the team's and CI's have it beside the repo.
