@@ -37,7 +37,15 @@ from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
 from .history import SendHistory, SentPing
 from .hosts import HostPattern, SiteHosts
 from .links import external_urls
-from .ratelimit import MemoryStore, RateLimiter, RateLimitStore
+from .ratelimit import (
+    MemoryStore,
+    RateLimiter,
+    RateLimitStore,
+    RateLimitUnavailable,
+    RedisStore,
+    SQLiteStore,
+    store_from_url,
+)
 from .server import (
     AsyncPingbackServer,
     IncomingRequest,
@@ -91,11 +99,14 @@ __all__ = [
     "PingbackSettings",
     "Probe",
     "RateLimitStore",
+    "RateLimitUnavailable",
     "RateLimited",
     "RateLimiter",
     "ReceivedPing",
+    "RedisStore",
     "Response",
     "ResponseTooLarge",
+    "SQLiteStore",
     "SendHistory",
     "SentPing",
     "SettingError",
@@ -126,4 +137,5 @@ __all__ = [
     "pingable",
     "read_settings",
     "setting_problems",
+    "store_from_url",
 ]

@@ -42,6 +42,7 @@ from pingcore import (
     Target,
     WebmentionReceiver,
 )
+from pingcore.ratelimit import store_from_url
 from pingcore.server import deleted_signal_arguments
 
 from .advertising import (
@@ -53,7 +54,6 @@ from .advertising import (
     webmention_url,
 )
 from .config import DEFAULT_CONFIG, read_config
-from .ratelimit import SQLiteStore
 from .sending import PingJob, run_in_thread, site_root
 from .signals import deleted, received
 from .targets import app_hosts, site_for, warn_unconfigured
@@ -196,14 +196,7 @@ def _rate_limit_store(config: PingbackSettings, given: RateLimitStore | None) ->
     if given is not None:
         return given
     url: str | None = config.rate_limit_store
-    if url is None or url.startswith("memory://"):
-        return MemoryStore()
-    if url.startswith("sqlite:///"):
-        return SQLiteStore(url[len("sqlite:///") :])
-    from pingcore.ratelimit import store_from_url  # redis:// needs the redis extra
-
-    store: RateLimitStore = store_from_url(url)
-    return store
+    return MemoryStore() if url is None else store_from_url(url)
 
 
 def _rate_limiter(config: PingbackSettings, store: RateLimitStore | None) -> RateLimiter:
