@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.urls import NoReverseMatch, reverse
 
+from pingcore import FetchPolicy
+
 from .conf import PREFIX, RATE_LIMIT_KEYS
 from .signals import received
 
@@ -39,6 +41,15 @@ def _is_positive_int(value: Any) -> bool:
 
 def _is_positive_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and value > 0
+
+
+def _is_fetch_timeout(value: Any) -> bool:
+    # The core's rule for a user's timeout: inf and nan are refused, as Flask refuses them.
+    try:
+        FetchPolicy().with_timeout(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _is_url_name(value: Any) -> bool:
@@ -71,7 +82,7 @@ _SETTING_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "ALLOW_PRIVATE_ADDRESSES": (_is_bool, "True or False"),
     "ALLOWED_PORTS": (_is_port_list, "None or a collection of port numbers"),
     "MAX_SOURCE_BYTES": (_is_positive_int, "a positive integer"),
-    "FETCH_TIMEOUT": (_is_positive_number, "a positive number of seconds"),
+    "FETCH_TIMEOUT": (_is_fetch_timeout, "a positive, finite number of seconds"),
     "URL_NAME": (_is_url_name, "a URL name"),
     "WEBMENTION": (_is_bool, "True or False"),
     "WEBMENTION_URL_NAME": (_is_url_name, "a URL name"),

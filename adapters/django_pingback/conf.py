@@ -92,10 +92,7 @@ class PingbackSettings:
         return _CORE_POLICY.replace(
             allow_private_addresses=self.allow_private_addresses,
             allowed_ports=self.allowed_ports,
-            timeout=self.fetch_timeout,
-            # A timeout shorter than the core's connect timeout bounds connecting too.
-            connect_timeout=min(_CORE_POLICY.connect_timeout, self.fetch_timeout),
-        )
+        ).with_timeout(self.fetch_timeout, name=PREFIX + "FETCH_TIMEOUT")
 
     def source_policy(self) -> FetchPolicy:
         """The policy for the source pages a received ping names."""

@@ -105,6 +105,11 @@ def _seconds(value: object, name: str) -> float:
     return seconds
 
 
+def _fetch_timeout(config: Mapping[str, Any], key: str) -> float:
+    # The core's rule for a user's timeout, so the two cannot disagree.
+    return FETCH_DEFAULTS.with_timeout(config[key], name=key).timeout
+
+
 def _path(config: Mapping[str, Any], key: str) -> str:
     value = config[key]
     if not isinstance(value, str) or not value.startswith("/"):
@@ -190,6 +195,6 @@ def read_config(config: Mapping[str, Any]) -> PingbackConfig:
         allow_private_addresses=_bool(config, "PINGBACK_ALLOW_PRIVATE_ADDRESSES"),
         allowed_ports=_ports(config, "PINGBACK_ALLOWED_PORTS"),
         max_source_bytes=_positive_int(config, "PINGBACK_MAX_SOURCE_BYTES"),
-        fetch_timeout=_seconds(config["PINGBACK_FETCH_TIMEOUT"], "PINGBACK_FETCH_TIMEOUT"),
+        fetch_timeout=_fetch_timeout(config, "PINGBACK_FETCH_TIMEOUT"),
         rate_limit=_rate_limit(config, "PINGBACK_RATE_LIMIT"),
     )

@@ -194,10 +194,7 @@ def _fetch_policy(config: PingbackConfig) -> FetchPolicy:
     return FETCH_DEFAULTS.replace(
         allow_private_addresses=config.allow_private_addresses,
         allowed_ports=config.allowed_ports,
-        timeout=config.fetch_timeout,
-        # A timeout shorter than the core's connect timeout bounds connecting too.
-        connect_timeout=min(FETCH_DEFAULTS.connect_timeout, config.fetch_timeout),
-    )
+    ).with_timeout(config.fetch_timeout, name="PINGBACK_FETCH_TIMEOUT")
 
 
 def _rate_limiter(config: PingbackConfig, store: RateLimitStore | None) -> RateLimiter:

@@ -7,9 +7,11 @@ backends (which see each resolved address) share the same rules.
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 import re
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from ipaddress import ip_address
 from typing import Any
@@ -58,6 +60,12 @@ class FetchPolicy:
     and just before connecting; raising refuses the connection (the server's
     per-address rate limit uses it, so a wildcard DNS zone pointing many names
     at one victim still counts as one victim).
+
+    The numbers are checked as the policy is made: both timeouts must be
+    positive, finite numbers of seconds, ``max_bytes`` and ``max_url_length``
+    whole numbers from 1, ``max_redirects`` a whole number from 0 (0 follows
+    no redirect). Anything else raises TypeError or ValueError naming the field.
+    ``with_timeout`` is the way in for a timeout a user chose.
     """
 
     allow_private_addresses: bool = False
@@ -73,14 +81,76 @@ class FetchPolicy:
     before_connect: Callable[[str, Sequence[str]], None] | None = None
 
     def __post_init__(self) -> None:
-        if self.max_bytes < 0 or self.max_redirects < 0 or self.max_url_length < 1:
-            raise ValueError("max_bytes and max_redirects must be >= 0, max_url_length >= 1")
-        if self.timeout <= 0 or self.connect_timeout <= 0:
-            raise ValueError("timeout and connect_timeout must be positive")
+        refusals = [
+            _seconds_refusal("FetchPolicy.timeout", self.timeout),
+            _seconds_refusal("FetchPolicy.connect_timeout", self.connect_timeout),
+            _count_refusal("FetchPolicy.max_bytes", self.max_bytes, "bytes", minimum=1),
+            # 0 is meaningful here: follow no redirect at all.
+            _count_refusal("FetchPolicy.max_redirects", self.max_redirects, "redirects", minimum=0),
+            _count_refusal("FetchPolicy.max_url_length", self.max_url_length, "characters", 1),
+            _ports_refusal("FetchPolicy.allowed_ports", self.allowed_ports),
+        ]
+        for refusal in refusals:
+            if refusal is not None:
+                raise refusal
 
     def replace(self, **changes: Any) -> FetchPolicy:
         """A copy of this policy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+    def with_timeout(self, timeout: float, *, name: str = "timeout") -> FetchPolicy:
+        """A copy of this policy whose deadline is ``timeout``, a number of seconds a user chose.
+
+        The connect timeout is shortened to fit inside the deadline when it is
+        longer. ``name`` is the name the user gave the value under (a setting,
+        an option), so that the TypeError or ValueError raised for anything but
+        a positive, finite number of seconds tells them what to fix.
+        """
+        refusal = _seconds_refusal(name, timeout)
+        if refusal is not None:
+            raise refusal
+        return self.replace(timeout=timeout, connect_timeout=min(self.connect_timeout, timeout))
+
+
+def _shown(value: object) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+def _seconds_refusal(name: str, value: object) -> TypeError | ValueError | None:
+    """Why ``value`` is not a number of seconds to wait, as an error naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return TypeError(f"{name} must be a number of seconds, not {_shown(value)}.")
+    # inf would let a fetch hang for ever; nan compares false with every bound.
+    if not (math.isfinite(value) and float(value) > 0):
+        return ValueError(f"{name} must be a positive, finite number of seconds, not {value!r}.")
+    return None
+
+
+def _count_refusal(
+    name: str, value: object, unit: str, minimum: int
+) -> TypeError | ValueError | None:
+    """Why ``value`` is not a whole number of ``unit`` of at least ``minimum``."""
+    if isinstance(value, numbers.Real) and not math.isfinite(value):
+        return ValueError(f"{name} must be a finite number of {unit}, not {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return TypeError(f"{name} must be a whole number of {unit}, not {_shown(value)}.")
+    if int(value) < minimum:
+        return ValueError(f"{name} must be {minimum} or more {unit}, not {value!r}.")
+    return None
+
+
+def _ports_refusal(name: str, ports: object) -> TypeError | ValueError | None:
+    if ports is None:
+        return None
+    # A string is a collection too, but "443" would allow ports 4 and 3.
+    if isinstance(ports, (str, bytes)) or not isinstance(ports, Collection):
+        return TypeError(f"{name} must be None or a set of port numbers, not {_shown(ports)}.")
+    for port in ports:
+        if isinstance(port, bool) or not isinstance(port, numbers.Integral):
+            return TypeError(f"{name} holds {_shown(port)}, which is no port number.")
+        if not 0 < int(port) < 65536:
+            return ValueError(f"{name} holds {port!r}, which is no port number (1-65535).")
+    return None
 
 
 class Refused(Exception):
