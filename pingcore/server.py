@@ -31,6 +31,7 @@ from .urls import is_http_url, page_url
 
 __all__ = [
     "AsyncPingbackServer",
+    "MAX_CALL_BYTES",
     "PingRequest",
     "PingbackServer",
     "ReceivedPing",

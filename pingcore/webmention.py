@@ -44,7 +44,7 @@ from .server import (
     log_unexpected,
 )
 
-__all__ = ["AsyncWebmentionReceiver", "WebmentionReceiver"]
+__all__ = ["AsyncWebmentionReceiver", "MAX_FORM_BYTES", "Queue", "WebmentionReceiver"]
 
 logger = logging.getLogger("pingcore.webmention")
 
