@@ -5,20 +5,77 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
+from contextlib import AbstractContextManager
 from typing import cast
 
 import anyio
 import httpx
 
+from ..errors import FetchTimeout
 from ._bodies import Body, HeadersStop, StopWhen, byte_limit
 from ._failures import timeout_error, translated
 from ._network import DEADLINE
 from ._policy import FetchPolicy
-from ._redirects import Journey
+from ._redirects import Hop, Journey
 from ._response import FetchResponse
 from ._transport import AsyncTransport, Transport, client_options
 
 __all__ = ["AsyncFetcher", "Fetcher"]
+
+
+class _Exchange:
+    """One call of ``request``: its route, cap and deadline, and every step that does no I/O.
+
+    The twins drive it through the same steps, and differ only where they wait.
+    """
+
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        journey: Journey,
+        limit: int,
+        truncate: bool,
+        stop_when: StopWhen | None,
+        stop_on_headers: HeadersStop | None,
+    ) -> None:
+        self.policy = policy
+        self.journey = journey
+        self.deadline = time.monotonic() + policy.timeout
+        self._limit = limit
+        self._truncate = truncate
+        self._stop_when = stop_when
+        self._stop_on_headers = stop_on_headers
+
+    def failures(self, hop: Hop) -> AbstractContextManager[None]:
+        """Where what the network stack raises for ``hop`` becomes a FetchError."""
+        return translated(hop.url, self.policy, self.deadline)
+
+    def request(self, client: httpx.Client | httpx.AsyncClient, hop: Hop) -> httpx.Request:
+        """``hop`` as httpx's request, allowed what is left of the deadline."""
+        return client.build_request(
+            hop.method,
+            hop.url,
+            headers=hop.headers,
+            content=hop.body,
+            timeout=self.journey.timeout(self.deadline - time.monotonic()),
+        )
+
+    def body(self, hop: Hop, response: httpx.Response) -> Body | None:
+        """The body to read from ``hop``'s answer; None when the answer is a redirect followed."""
+        if self.journey.follow(response.status_code, response.headers.get("location")):
+            return None
+        return Body(
+            str(hop.url),
+            hop.method,
+            response.headers,
+            self._limit,
+            self._truncate,
+            self._stop_when,
+            self._stop_on_headers,
+        )
+
+    def timed_out(self) -> FetchTimeout:
+        return timeout_error(str(self.journey.hop.url), self.policy)
 
 
 class Fetcher:
@@ -57,50 +114,39 @@ class Fetcher:
         True, skips the body altogether. Every failure
         is a FetchError; ``raise_for_status`` turns 4xx/5xx answers into one.
         """
-        policy = self.policy
-        journey = Journey.start(policy, method, url, headers, content, data, follow_redirects)
-        limit = byte_limit(policy, max_bytes)
-        deadline = time.monotonic() + policy.timeout
-        token = DEADLINE.set(deadline)
+        exchange = _Exchange(
+            self.policy,
+            Journey.start(self.policy, method, url, headers, content, data, follow_redirects),
+            byte_limit(self.policy, max_bytes),
+            truncate,
+            stop_when,
+            stop_on_headers,
+        )
+        token = DEADLINE.set(exchange.deadline)
         try:
             while True:
-                hop = journey.hop
-                with translated(hop.url, policy, deadline):
-                    remaining = deadline - time.monotonic()
-                    request = self._client.build_request(
-                        hop.method,
-                        hop.url,
-                        headers=hop.headers,
-                        content=hop.body,
-                        timeout=journey.timeout(remaining),
-                    )
-                    response = self._client.send(request, stream=True)
+                hop = exchange.journey.hop
+                with exchange.failures(hop):
+                    response = self._client.send(exchange.request(self._client, hop), stream=True)
                 try:
-                    if journey.follow(response.status_code, response.headers.get("location")):
+                    body = exchange.body(hop, response)
+                    if body is None:
                         continue
-                    body = Body(
-                        str(hop.url),
-                        hop.method,
-                        response.headers,
-                        limit,
-                        truncate,
-                        stop_when,
-                        stop_on_headers,
-                    )
                     with contextlib.closing(
                         cast(Generator[bytes, None, None], response.iter_raw())
                     ) as chunks:
                         while not body.done:
-                            with translated(hop.url, policy, deadline):
+                            with exchange.failures(hop):
                                 chunk = next(chunks, None)
                             if chunk is None:
                                 break
                             body.feed(chunk)
-                            if time.monotonic() > deadline:
-                                raise timeout_error(str(hop.url), policy)
+                            # Each socket read ends by the deadline; this catches time between.
+                            if time.monotonic() > exchange.deadline:
+                                raise exchange.timed_out()
                     return body.response(str(hop.url), response.status_code, response.headers)
                 finally:
-                    with translated(hop.url, policy, deadline):
+                    with exchange.failures(hop):
                         response.close()
         finally:
             DEADLINE.reset(token)
@@ -190,51 +236,41 @@ class AsyncFetcher:
 
         Same arguments and results as ``Fetcher.request``.
         """
-        policy = self.policy
-        journey = Journey.start(policy, method, url, headers, content, data, follow_redirects)
-        limit = byte_limit(policy, max_bytes)
-        deadline = time.monotonic() + policy.timeout
+        exchange = _Exchange(
+            self.policy,
+            Journey.start(self.policy, method, url, headers, content, data, follow_redirects),
+            byte_limit(self.policy, max_bytes),
+            truncate,
+            stop_when,
+            stop_on_headers,
+        )
         try:
-            with anyio.fail_after(policy.timeout):
+            with anyio.fail_after(self.policy.timeout):
                 while True:
-                    hop = journey.hop
-                    with translated(hop.url, policy, deadline):
-                        request = self._client.build_request(
-                            hop.method,
-                            hop.url,
-                            headers=hop.headers,
-                            content=hop.body,
-                            timeout=journey.timeout(deadline - time.monotonic()),
-                        )
+                    hop = exchange.journey.hop
+                    with exchange.failures(hop):
+                        request = exchange.request(self._client, hop)
                         response = await self._client.send(request, stream=True)
                     try:
-                        if journey.follow(response.status_code, response.headers.get("location")):
+                        body = exchange.body(hop, response)
+                        if body is None:
                             continue
-                        body = Body(
-                            str(hop.url),
-                            hop.method,
-                            response.headers,
-                            limit,
-                            truncate,
-                            stop_when,
-                            stop_on_headers,
-                        )
                         async with contextlib.aclosing(
                             cast(AsyncGenerator[bytes, None], response.aiter_raw())
                         ) as chunks:
                             while not body.done:
-                                with translated(hop.url, policy, deadline):
+                                with exchange.failures(hop):
                                     chunk = await anext(chunks, None)
                                 if chunk is None:
                                     break
                                 body.feed(chunk)
                         return body.response(str(hop.url), response.status_code, response.headers)
                     finally:
-                        with translated(hop.url, policy, deadline):
+                        with exchange.failures(hop):
                             await response.aclose()
         except TimeoutError:
             # Only anyio's scope raises it here: everything inside is translated.
-            raise timeout_error(str(journey.hop.url), policy) from None
+            raise exchange.timed_out() from None
 
     async def get(
         self,

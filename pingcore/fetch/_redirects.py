@@ -12,7 +12,7 @@ from ..errors import BlockedURL, TooManyRedirects
 from ._bodies import ACCEPT_ENCODING
 from ._policy import FetchPolicy, checked_url
 
-__all__ = ["Journey"]
+__all__ = ["Hop", "Journey"]
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # The fetcher frames requests and decodes bodies itself, so these are not the caller's.
@@ -24,7 +24,7 @@ _ORIGIN_BOUND_HEADERS = ("authorization", "cookie", "proxy-authorization")
 
 
 @dataclass(frozen=True)
-class _Hop:
+class Hop:
     method: str
     url: httpx.URL
     headers: httpx.Headers
@@ -38,7 +38,7 @@ def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
 class Journey:
     """The current hop of a request, and the rules for moving to the next one."""
 
-    def __init__(self, policy: FetchPolicy, hop: _Hop, follow_redirects: bool) -> None:
+    def __init__(self, policy: FetchPolicy, hop: Hop, follow_redirects: bool) -> None:
         self._policy = policy
         self._follow = follow_redirects
         self._start = hop.url
@@ -68,7 +68,7 @@ class Journey:
         if data is not None:
             body = urlencode(data).encode("ascii")
             request_headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        hop = _Hop(method.upper(), checked_url(url, policy), request_headers, body)
+        hop = Hop(method.upper(), checked_url(url, policy), request_headers, body)
         return cls(policy, hop, follow_redirects)
 
     def timeout(self, remaining: float) -> httpx.Timeout:
@@ -115,5 +115,5 @@ class Journey:
             )
         self._seen.add(key)
         self._redirects += 1
-        self.hop = _Hop(method, target, headers, body)
+        self.hop = Hop(method, target, headers, body)
         return True
