@@ -30,8 +30,8 @@ from .source import SourceInfo, parse_source
 from .urls import is_http_url, page_url
 
 __all__ = [
-    "AsyncPingbackServer",
     "MAX_CALL_BYTES",
+    "AsyncPingbackServer",
     "PingRequest",
     "PingbackServer",
     "ReceivedPing",

@@ -44,7 +44,7 @@ from .server import (
     log_unexpected,
 )
 
-__all__ = ["AsyncWebmentionReceiver", "MAX_FORM_BYTES", "Queue", "WebmentionReceiver"]
+__all__ = ["MAX_FORM_BYTES", "AsyncWebmentionReceiver", "Queue", "WebmentionReceiver"]
 
 logger = logging.getLogger("pingcore.webmention")
 

@@ -121,6 +121,21 @@ def test_the_fetch_package_re_exports_the_same_names_as_the_old_module() -> None
         assert getattr(pingcore, name) is getattr(pingcore.fetch, name)
 
 
+PUBLIC_MODULES = sorted(
+    f"pingcore.{path.stem}"
+    for path in Path(pingcore.__file__).parent.glob("*.py")
+    if not path.stem.startswith("_")
+) + ["pingcore.fetch"]
+
+
+@pytest.mark.parametrize("module", PUBLIC_MODULES)
+def test_every_name_in_a_public_modules_all_exists_once(module: str) -> None:
+    imported = importlib.import_module(module)
+    names = imported.__all__
+    assert len(set(names)) == len(names)
+    assert [name for name in names if not hasattr(imported, name)] == []
+
+
 # -- the adapters import only public names --------------------------------------------
 
 
