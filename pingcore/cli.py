@@ -81,14 +81,11 @@ def http_url(value: str) -> str:
     return value
 
 
-def positive_float(value: str) -> float:
+def timeout_seconds(value: str) -> float:
     try:
-        number = float(value)
-    except ValueError:
-        number = 0.0
-    if not number > 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of seconds")
-    return number
+        return FetchPolicy().with_timeout(float(value)).timeout
+    except ValueError:  # float()'s, or the policy's refusal of nan, inf and <= 0
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of seconds") from None
 
 
 def positive_int(value: str) -> int:
@@ -133,7 +130,7 @@ def add_fetch_options(parser: argparse.ArgumentParser, *, defaults: bool) -> Non
     )
     group.add_argument(
         "--timeout",
-        type=positive_float,
+        type=timeout_seconds,
         metavar="SECONDS",
         default=default(None),
         help="deadline for each request, redirects included (default 10)",
@@ -158,9 +155,7 @@ def add_fetch_options(parser: argparse.ArgumentParser, *, defaults: bool) -> Non
 def fetch_policy(args: argparse.Namespace) -> FetchPolicy:
     policy = FetchPolicy(allow_private_addresses=args.allow_private)
     if args.timeout is not None:
-        policy = policy.replace(
-            timeout=args.timeout, connect_timeout=min(policy.connect_timeout, args.timeout)
-        )
+        policy = policy.with_timeout(args.timeout, name="--timeout")
     if args.max_bytes is not None:
         policy = policy.replace(max_bytes=args.max_bytes)
     if args.allow_port and policy.allowed_ports is not None:

@@ -38,6 +38,7 @@ from .urls import (
 )
 
 __all__ = [
+    "MAX_CALL_BYTES",
     "AsyncPingbackServer",
     "IncomingRequest",
     "PingRequest",

@@ -310,14 +310,11 @@ class PingbackSettings:
 
     def fetch_policy(self) -> FetchPolicy:
         """The policy of every fetch this site makes (pages pinged, sources of pings)."""
-        timeout = self.values["FETCH_TIMEOUT"]
-        return _CORE.replace(
+        policy = _CORE.replace(
             allow_private_addresses=self.values["ALLOW_PRIVATE_ADDRESSES"],
             allowed_ports=self.values["ALLOWED_PORTS"],
-            timeout=timeout,
-            # A timeout shorter than the core's connect timeout bounds connecting too.
-            connect_timeout=min(_CORE.connect_timeout, timeout),
         )
+        return policy.with_timeout(self.values["FETCH_TIMEOUT"], name=PREFIX + "FETCH_TIMEOUT")
 
     def source_policy(self) -> FetchPolicy:
         """The policy for the source pages a received ping names."""

@@ -50,7 +50,7 @@ from .server import (
 from .storage import MentionStore
 from .urls import MAX_URL_LENGTH, normalize_url
 
-__all__ = ["AsyncWebmentionReceiver", "WebmentionReceiver"]
+__all__ = ["MAX_FORM_BYTES", "AsyncWebmentionReceiver", "Queue", "WebmentionReceiver"]
 
 logger = logging.getLogger("pingcore.webmention")
 

@@ -9,7 +9,7 @@ import pytest
 from pingcore import BlockedURL, FetchPolicy, Outcome, PingResult
 from pingcore.cli import build_parser, fetch_failure, fetch_policy
 from pingcore.cli_output import printable, progress_display, results_table
-from pingcore.fetch import _checked_url
+from pingcore.fetch._policy import checked_url
 
 RESULTS = [
     PingResult("http://a.example/post", "http://b.example/one", Outcome.REGISTERED, "pingback"),
@@ -76,9 +76,9 @@ def test_printable_text_keeps_no_control_characters() -> None:
 
 
 def test_a_port_refusal_names_the_commands_option() -> None:
-    # _checked_url decides without any I/O: nothing is sent to the address.
+    # checked_url decides without any I/O: nothing is sent to the address.
     with pytest.raises(BlockedURL) as refused:
-        _checked_url("http://93.184.215.14:9999/", FetchPolicy())
+        checked_url("http://93.184.215.14:9999/", FetchPolicy())
     message = fetch_failure(refused.value)
     assert "port 9999" in message
     assert "Pass --allow-port PORT to allow it." in message

@@ -761,13 +761,13 @@ def test_decoding_does_not_depend_on_where_the_chunks_break(
     data: bytes, cuts: list[int], encoding: str, limit: int
 ) -> None:
     """However the network splits a body, the decoded result and the cap come out the same."""
-    from pingcore.fetch import _Body  # the pure step both twins share
+    from pingcore.fetch._bodies import Body  # the pure step both twins share
 
     header, encode = ENCODERS[encoding]
     wire = encode(data)
     bounds = sorted({0, len(wire), *(c for c in cuts if c < len(wire))})
     headers = httpx.Headers({"content-encoding": header})
-    body = _Body("http://a.example/", "GET", headers, limit, True, None)
+    body = Body("http://a.example/", "GET", headers, limit, True, None)
     for start, end in zip(bounds, bounds[1:], strict=False):
         body.feed(wire[start:end])
         if body.done:

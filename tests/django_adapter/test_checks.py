@@ -34,6 +34,8 @@ def test_a_clean_configuration_passes():
         ("PINGBACK_MAX_SOURCE_BYTES", "1MB"),
         ("PINGBACK_MAX_SOURCE_BYTES", 0),
         ("PINGBACK_FETCH_TIMEOUT", True),
+        ("PINGBACK_FETCH_TIMEOUT", float("inf")),
+        ("PINGBACK_FETCH_TIMEOUT", float("nan")),
         ("PINGBACK_URL_NAME", ""),
         ("PINGBACK_WEBMENTION", 1),
         ("PINGBACK_WEBMENTION_ASYNC", "true"),

@@ -38,6 +38,13 @@ def test_settings_feed_the_fetch_policy(settings):
     assert pingback_settings.fetch_policy().max_bytes == FetchPolicy().max_bytes
 
 
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 0])
+def test_a_fetch_timeout_the_core_refuses_never_becomes_the_policy(settings, value):
+    settings.PINGBACK_FETCH_TIMEOUT = value
+    with pytest.raises(ValueError, match="^PINGBACK_FETCH_TIMEOUT must be a positive, finite"):
+        pingback_settings.fetch_policy()
+
+
 def test_allowed_ports_none_allows_any_port(settings):
     settings.PINGBACK_ALLOWED_PORTS = None
     assert pingback_settings.fetch_policy().allowed_ports is None

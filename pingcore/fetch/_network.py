@@ -1,0 +1,238 @@
+"""Connections: resolve once, check every address, connect only to a checked one.
+
+These are httpcore network backends, sync and async, that also hold each
+socket operation to the request's deadline.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import httpcore
+
+from ._policy import FetchPolicy, Refused, Resolver, check_addresses, ip_literal
+
+__all__ = ["DEADLINE", "AsyncPinnedBackend", "PinnedBackend", "system_resolver"]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses getaddrinfo gives for ``host`` (TCP), in its order, without repeats."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _connect_failure(host: str, port: int, failures: list[Exception]) -> Exception:
+    detail = "; ".join(str(f) for f in failures)
+    if all(isinstance(f, httpcore.ConnectTimeout) for f in failures):
+        return httpcore.ConnectTimeout(f"connecting to {host} port {port} timed out ({detail})")
+    return httpcore.ConnectError(f"could not connect to {host} port {port} ({detail})")
+
+
+def _resolve_failure(host: str, exc: Exception) -> httpcore.ConnectError:
+    if isinstance(exc, socket.gaierror):
+        return httpcore.ConnectError(f"the host name {host} does not resolve ({exc.strerror})")
+    return httpcore.ConnectError(f"the host name {host} could not be resolved ({exc})")
+
+
+def _valid_addresses(host: str, answer: Sequence[str]) -> list[str]:
+    addresses = [str(a) for a in answer]
+    if not addresses:
+        raise httpcore.ConnectError(f"the host name {host} resolves to no address")
+    for address in addresses:
+        if ip_literal(address.split("%")[0]) is None:
+            raise httpcore.ConnectError(f"{host} resolved to {address!r}, not an IP address")
+    return addresses
+
+
+# The deadline of the sync request running in this thread, read by the socket
+# wrappers; each thread (and each task) has its own.
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "pingcore_fetch_deadline", default=None
+)
+
+
+class _DeadlinePassed(httpcore.TimeoutException):
+    """The request's own deadline passed (not merely one connection attempt's timeout)."""
+
+
+def _until_deadline(timeout: float | None) -> float | None:
+    """``timeout`` shortened to what is left of the deadline; raise once it has passed."""
+    deadline = DEADLINE.get()
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _DeadlinePassed("the deadline passed")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write ends by the request's deadline.
+
+    httpcore gives each read the whole read timeout, so a server trickling a
+    byte at a time would otherwise never be cut off.
+    """
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _until_deadline(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _until_deadline(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _until_deadline(timeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+def _run_with_timeout(
+    function: Resolver, host: str, port: int, timeout: float | None
+) -> Sequence[str]:
+    """Run a lookup in a daemon thread, so a hung resolver cannot outlast the deadline."""
+    answer: list[Sequence[str]] = []
+    failure: list[Exception] = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            answer.append(function(host, port))
+        except Exception as exc:  # handed over to the waiting thread
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name=f"pingcore-resolve {host}", daemon=True).start()
+    if not finished.wait(timeout):
+        raise _DeadlinePassed(f"the deadline passed while looking up {host}")
+    if failure:
+        raise _resolve_failure(host, failure[0])
+    return answer[0]
+
+
+class PinnedBackend(httpcore.NetworkBackend):
+    """Resolves once, checks every address, and connects only to a checked one.
+
+    httpcore still hands the host name to start_tls, so SNI and the certificate
+    check stay on the name while the socket goes to the address checked here:
+    no second lookup for a DNS rebinding attack to answer differently.
+    """
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self._policy = policy
+        self._resolver = policy.resolver or system_resolver
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        literal = ip_literal(host)
+        if literal is not None:
+            answer: Sequence[str] = [literal]
+        else:
+            wait = _until_deadline(None)
+            answer = _run_with_timeout(self._resolver, host, port, wait)
+        addresses = _valid_addresses(host, answer)
+        check_addresses(host, port, addresses, self._policy)
+        if self._policy.before_connect is not None:
+            self._policy.before_connect(host, addresses)
+        failures: list[Exception] = []
+        for address in addresses:
+            attempt = _until_deadline(timeout)
+            try:
+                stream = self._backend.connect_tcp(
+                    address, port, attempt, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failures.append(exc)
+                continue
+            return _DeadlineStream(stream)
+        raise _connect_failure(host, port, failures)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        raise Refused("Unix sockets are never used", address=True)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class AsyncPinnedBackend(httpcore.AsyncNetworkBackend):
+    """The async twin of PinnedBackend; the deadline is the caller's anyio scope."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self._policy = policy
+        self._resolver = policy.resolver or system_resolver
+        self._backend = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        literal = ip_literal(host)
+        if literal is not None:
+            answer: Sequence[str] = [literal]
+        else:
+            try:
+                answer = await anyio.to_thread.run_sync(
+                    self._resolver, host, port, abandon_on_cancel=True
+                )
+            except Exception as exc:
+                raise _resolve_failure(host, exc) from exc
+        addresses = _valid_addresses(host, answer)
+        check_addresses(host, port, addresses, self._policy)
+        if self._policy.before_connect is not None:
+            self._policy.before_connect(host, addresses)
+        failures: list[Exception] = []
+        for address in addresses:
+            try:
+                return await self._backend.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failures.append(exc)
+        raise _connect_failure(host, port, failures)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise Refused("Unix sockets are never used", address=True)
+
+    async def sleep(self, seconds: float) -> None:
+        await anyio.sleep(seconds)
