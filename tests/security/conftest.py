@@ -144,12 +144,15 @@ def _django_app(
     django_settings = request.getfixturevalue("settings")
     from django.core.cache import cache
     from django.core.wsgi import get_wsgi_application
+    from django_adapter.blog.models import Post
 
     from django_pingback import received as django_received
 
     for name, value in pingback.items():
         setattr(django_settings, f"PINGBACK_{name}", value)
     cache.clear()  # the rate limits count in the cache
+    # The target must be a page that exists (the Flask blog shows every slug).
+    Post.objects.get_or_create(slug="hello", defaults={"title": "Hello"})
 
     def record(sender: Any, signal: Any = None, **kwargs: Any) -> None:
         into.append(kwargs)

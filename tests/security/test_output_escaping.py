@@ -18,6 +18,8 @@ from django.template import Context, Template
 from django.test import Client
 from flask import Flask, render_template_string
 
+from pingcore import normalize_url
+
 from .network import PUBLIC_SOURCE, LoopbackServer, page
 from .sites import Site
 
@@ -68,7 +70,9 @@ def test_markup_in_the_source_reaches_the_signal_as_plain_text(
     assert_plain_text(ping)
     # A "name" made of markup is no name: the signal names the source's host instead.
     assert ping["author"] == PUBLIC_SOURCE
-    assert ping["source_url"] == f"http://{PUBLIC_SOURCE}{SOURCE_PATH}"
+    # The source arrives in its normal form: the markup characters percent-encoded.
+    assert ping["source_url"] == normalize_url(f"http://{PUBLIC_SOURCE}{SOURCE_PATH}")
+    assert "<" not in ping["source_url"] and '"' not in ping["source_url"]
 
 
 def test_an_author_with_quotes_and_ampersands_arrives_as_written(
@@ -118,8 +122,9 @@ def test_the_django_admin_and_templates_escape_a_stored_ping(
         warnings.filterwarnings("ignore", message="The default scheme will be changed")
         response = client.get(f"/admin/pingback_storage/pingback/{stored.pk}/change/")
     change = response.content.decode()
-    # The list shows the source URL and the author; the form every field.
-    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in changelist
+    # The list shows the source URL (in its normal form, the markup percent-encoded)
+    # and the author; the form every field.
+    assert "%3Cscript%3Ealert(5)%3C/script%3E" in changelist
     assert "Robert &quot;Bobby&quot; O&#x27;Hara &amp; Sons" in changelist
     assert "<script>alert" not in changelist
     assert_escaped(change)
