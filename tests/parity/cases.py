@@ -486,6 +486,15 @@ WEBMENTION_CASES = [
         expect=Outcome(status(202), rows((HELLO, "webmention")), fetched=True),
     ),
     Case(
+        "webmention_async_source_gone_410_deletes_the_mention",
+        "webmention",
+        webmention(REPLY, HELLO),
+        before=(first("webmention"),),
+        pages={"/reply": Page(HELLO, status=410)},
+        config=ASYNC_WEBMENTION,
+        expect=Outcome(status(202), deleted=((REPLY, HELLO),), fetched=True),
+    ),
+    Case(
         "webmention_site_host_on_another_port_is_400",
         "webmention",
         webmention(REPLY, "http://blog.test:9999/posts/hello/"),

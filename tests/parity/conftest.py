@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from pytest_django import DjangoDbBlocker
 
 from . import core_site, django_site, flask_site
 from .blog import SiteConfig
@@ -28,7 +29,7 @@ def sources() -> Iterator[SourceServer]:
 
 @pytest.fixture(scope="module")
 def sites(
-    django_db_setup: None, django_db_blocker: object
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
 ) -> Iterator[Callable[[SiteConfig], list[Site]]]:
     """``sites(config)``: the three sites configured so, started on first use.
 
@@ -42,7 +43,7 @@ def sites(
             started[config] = [start(config) for start in BUILDERS.values()]
         return started[config]
 
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         try:
             yield sites_for
         finally:

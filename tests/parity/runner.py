@@ -68,14 +68,16 @@ def differences(outcomes: dict[str, Outcome], expected: Outcome) -> str:
 
 def _shown(value: object) -> str:
     if isinstance(value, frozenset):
-        return (
-            "{"
-            + ", ".join(
-                f"{row.source} -> {row.target} [{row.protocol}, {row.title!r}]"
-                for row in sorted(value)
-            )
-            + "}"
-        )
+        rows = sorted(value)
+        shown = (f"{_url(r.source)} -> {_url(r.target)} [{r.protocol}, {r.title!r}]" for r in rows)
+        return "{" + ", ".join(shown) + "}"
     if isinstance(value, tuple):
-        return "[" + ", ".join(f"{source} -> {target}" for source, target in value) + "]"
+        return (
+            "[" + ", ".join(f"{_url(source)} -> {_url(target)}" for source, target in value) + "]"
+        )
     return str(value)
+
+
+def _url(url: str) -> str:
+    # A stored URL may hold a newline or a tab: show it escaped, on one line.
+    return url if url.isprintable() else repr(url)[1:-1]

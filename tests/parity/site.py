@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 WSGIApp = Callable[..., Any]
 # How often serve_forever looks for a shutdown request: stopping takes at most this long.
@@ -56,11 +56,20 @@ class Site(Protocol):
     def close(self) -> None: ...
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    """No access log: a failing case's report shows its own lines, not every request."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        pass
+
+
 class LoopbackServer:
     """A WSGI app on 127.0.0.1 at a free port, in a thread; the port is known before the app."""
 
     def __init__(self, build: Callable[[int], WSGIApp], *, threaded: bool = False) -> None:
-        self._server: BaseWSGIServer = make_server("127.0.0.1", 0, _not_ready, threaded=threaded)
+        self._server: BaseWSGIServer = make_server(
+            "127.0.0.1", 0, _not_ready, threaded=threaded, request_handler=QuietRequestHandler
+        )
         self.port: int = self._server.server_port
         self._server.app = build(self.port)
         self._thread = threading.Thread(
