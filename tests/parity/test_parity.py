@@ -28,7 +28,6 @@ def test_every_site_gives_the_spec_answer(
 ) -> None:
     outcomes = {site.name: run_case(case, site, sources) for site in sites(case.config)}
 
-    assert len(set(outcomes.values())) == 1, "the sites disagree:\n" + differences(
-        outcomes, case.expect
-    )
-    assert outcomes == {name: case.expect for name in outcomes}, differences(outcomes, case.expect)
+    report = differences(outcomes, case.expect)
+    assert len(set(outcomes.values())) == 1, f"the sites disagree:\n{report}"
+    assert outcomes == {name: case.expect for name in outcomes}, report
