@@ -1,0 +1,179 @@
+"""The little blog on bare pingcore: a WSGI app around its Pingback server and Webmention receiver.
+
+What the README's "Receiving, without a framework" asks of a site: a
+``resolve_target`` that knows the posts, and hooks that store and delete
+mentions (in a dict, keyed on the pair the core hands over).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pingcore import (
+    DuplicatePing,
+    FetchPolicy,
+    PingbackServer,
+    PingRequest,
+    RateLimiter,
+    ReceivedPing,
+    Response,
+    Target,
+    UnpingableTarget,
+    WebmentionReceiver,
+)
+
+from .blog import FETCH_TIMEOUT, HOST, PINGBACK_PATH, POSTS, WEBMENTION_PATH, SiteConfig, post_page
+from .site import LoopbackServer, Pair, Row
+
+DEFAULT_PORT = 80
+POLICY = FetchPolicy(allow_private_addresses=True, timeout=FETCH_TIMEOUT)
+NO_LIMITS = RateLimiter(per_address=None, per_source_host=None, per_source_address=None)
+
+
+class CoreBlog:
+    """The site's own code: which URLs are its posts, and where mentions are kept."""
+
+    def __init__(self, config: SiteConfig, port: int) -> None:
+        self.config = config
+        self.hosts = {(HOST, port), (HOST, DEFAULT_PORT)}
+        self.rows: dict[Pair, Row] = {}
+        self.deletions: list[Pair] = []
+        self._lock = threading.Lock()
+
+    def resolve_target(self, url: str) -> Target | None:
+        parts = urlsplit(url)
+        if (parts.hostname, parts.port or DEFAULT_PORT) not in self.hosts:
+            return None
+        if parts.path in (PINGBACK_PATH, WEBMENTION_PATH):
+            raise UnpingableTarget()
+        path = unquote(parts.path)
+        slug = path.removeprefix("/posts/").removesuffix("/")
+        if path != f"/posts/{slug}/" or slug not in POSTS:
+            return None
+        return Target(url, view="post", kwargs={"slug": slug})
+
+    def is_stored(self, source_url: str, target_url: str) -> bool:
+        return (source_url, target_url) in self.rows
+
+    def on_received(self, ping: ReceivedPing) -> None:
+        pair = (ping.source_url, ping.target_url)
+        with self._lock:
+            known = pair in self.rows
+            if known and ping.protocol == "pingback":
+                raise DuplicatePing()
+            protocol = self.rows[pair].protocol if known else ping.protocol
+            self.rows[pair] = Row(ping.source_url, ping.target_url, protocol, ping.title)
+
+    def on_deleted(self, source_url: str, target: Target) -> None:
+        with self._lock:
+            self.deletions.append((source_url, target.url))
+            self.rows.pop((source_url, target.url), None)
+
+
+def read_body(environ: dict[str, Any], limit: int) -> bytes:
+    """The body, up to one byte past ``limit``: a chunked one (no Content-Length) too."""
+    stream = environ["wsgi.input"]
+    if environ.get("wsgi.input_terminated"):
+        return bytes(stream.read(limit + 1))
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return bytes(stream.read(min(length, limit + 1)))
+
+
+def request_host(environ: dict[str, Any]) -> str:
+    host = str(environ.get("HTTP_HOST") or "")
+    if not host.isprintable():
+        return ""
+    return urlsplit(f"//{host}").hostname or ""
+
+
+class CoreSite:
+    name = "core"
+
+    def __init__(self, config: SiteConfig) -> None:
+        self._verifying: list[threading.Thread] = []
+        self._server = LoopbackServer(lambda port: self._build(config, port))
+        self.port = self._server.port
+
+    def _build(self, config: SiteConfig, port: int) -> Callable[..., list[bytes]]:
+        blog = self.blog = CoreBlog(config, port)
+        pingback = PingbackServer(
+            blog.resolve_target,
+            blog.on_received,
+            policy=POLICY,
+            is_duplicate=blog.is_stored,
+            rate_limiter=NO_LIMITS,
+        )
+        webmention = WebmentionReceiver(
+            blog.resolve_target,
+            blog.on_received,
+            on_deleted=blog.on_deleted,
+            policy=POLICY,
+            rate_limiter=NO_LIMITS,
+            queue=self._verify_later if config.webmention_async else None,
+        )
+        self._webmention = webmention
+
+        def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            if not config.any_host_header and request_host(environ) != HOST:
+                answer = Response(400, {"Content-Type": "text/plain"}, b"Unknown host.\n")
+            else:
+                answer = route(environ)
+            start_response(
+                f"{answer.status} {HTTPStatus(answer.status).phrase}",
+                list(answer.headers.items()),
+            )
+            return [answer.body]
+
+        def route(environ: dict[str, Any]) -> Response:
+            path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
+            remote_addr = environ.get("REMOTE_ADDR")
+            if path == PINGBACK_PATH:
+                body = read_body(environ, pingback.max_body)
+                return pingback.handle(body, method=method, remote_addr=remote_addr)
+            if path == WEBMENTION_PATH:
+                body = read_body(environ, webmention.max_body)
+                return webmention.handle(
+                    body,
+                    method=method,
+                    content_type=environ.get("CONTENT_TYPE"),
+                    remote_addr=remote_addr,
+                )
+            slug = path.removeprefix("/posts/").removesuffix("/")
+            if path == f"/posts/{slug}/" and slug in POSTS:
+                return Response(200, HTML, post_page(slug).encode())
+            return Response(404, HTML, b"<!doctype html><p>Not found</p>")
+
+        return app
+
+    def _verify_later(self, job: PingRequest) -> None:
+        thread = threading.Thread(target=self._webmention.process, args=(job,), daemon=True)
+        self._verifying.append(thread)
+        thread.start()
+
+    def stored(self) -> frozenset[Row]:
+        return frozenset(self.blog.rows.values())
+
+    def deletions(self) -> tuple[Pair, ...]:
+        return tuple(self.blog.deletions)
+
+    def reset(self) -> None:
+        self.blog.rows.clear()
+        self.blog.deletions.clear()
+
+    def settle(self) -> None:
+        while self._verifying:
+            self._verifying.pop().join(timeout=2 * FETCH_TIMEOUT)
+
+    def close(self) -> None:
+        self._server.close()
+
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def start(config: SiteConfig) -> CoreSite:
+    return CoreSite(config)
