@@ -201,21 +201,31 @@ def check_ping_params(source: Any, target: Any) -> tuple[str, str]:
     if has_unsafe_characters(target):
         raise TargetNotFound("The target URL holds a control character or whitespace.")
     for name, value in (("sourceURI", source), ("targetURI", target)):
-        if not is_http_url(value):
+        if not is_http_url(value, max_length=None):
             raise xmlrpc.InvalidParams(
-                f"Invalid parameters: {name} must be an absolute http(s) URL "
-                f"of at most {MAX_URL_LENGTH} characters."
+                f"Invalid parameters: {name} must be an absolute http(s) URL."
             )
-        netloc = urlsplit(value).netloc
-        # user@host and backslashes read differently in browsers and in parsers:
-        # a URL that names its host ambiguously names no page we can check.
-        if "@" in netloc or "\\" in netloc:
-            raise xmlrpc.InvalidParams(
-                f"Invalid parameters: {name} must not carry credentials or backslashes."
-            )
+    # A URL that names its host ambiguously (user@host and backslashes read
+    # differently in browsers and in parsers), or is longer than any page's,
+    # names no page we can check: no such source (16), no such target (32).
+    if not _is_usable(source):
+        raise SourceNotFound(
+            f"The source URL must have at most {MAX_URL_LENGTH} characters, "
+            "no credentials and no backslashes."
+        )
+    if not _is_usable(target):
+        raise TargetNotFound(
+            f"The target URL must have at most {MAX_URL_LENGTH} characters, "
+            "no credentials and no backslashes."
+        )
     if page_url(source) == page_url(target):
         raise PingbackError("The source URL and the target URL cannot be the same page.")
     return source, target
+
+
+def _is_usable(url: str) -> bool:
+    netloc = urlsplit(url).netloc
+    return len(url) <= MAX_URL_LENGTH and "@" not in netloc and "\\" not in netloc
 
 
 # What a source may be: HTML first, plain text last (the Webmention

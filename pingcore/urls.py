@@ -72,9 +72,11 @@ def has_unsafe_characters(url: str) -> bool:
     return any(char.isspace() or not char.isprintable() for char in url)
 
 
-def is_http_url(url: object) -> bool:
-    """True for an absolute http(s) URL with a host, of sane length."""
-    if not isinstance(url, str) or not url or len(url) > MAX_URL_LENGTH:
+def is_http_url(url: object, *, max_length: int | None = MAX_URL_LENGTH) -> bool:
+    """True for an absolute http(s) URL with a host, of at most ``max_length`` characters."""
+    if not isinstance(url, str) or not url:
+        return False
+    if max_length is not None and len(url) > max_length:
         return False
     parts = _split(url)
     return parts is not None and parts.scheme.lower() in DEFAULT_PORTS and bool(parts.hostname)

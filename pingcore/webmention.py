@@ -48,7 +48,7 @@ from .server import (
     log_unexpected,
 )
 from .storage import MentionStore
-from .urls import MAX_URL_LENGTH, normalize_url
+from .urls import normalize_url
 
 __all__ = ["MAX_FORM_BYTES", "AsyncWebmentionReceiver", "Queue", "WebmentionReceiver"]
 
@@ -134,11 +134,7 @@ class _ReceiverBase(_ServerBase):
         try:
             source, target = check_ping_params(fields["source"], fields["target"])
         except xmlrpc.InvalidParams:
-            raise _Reject(
-                400,
-                f"source and target must be absolute http(s) URLs of at most "
-                f"{MAX_URL_LENGTH} characters, without credentials.",
-            ) from None
+            raise _Reject(400, "source and target must be absolute http(s) URLs.") from None
         except (SourceNotFound, TargetNotFound) as exc:
             raise _Reject(400, exc.message) from None
         except PingbackError:

@@ -86,7 +86,8 @@ class DjangoPages:
         scheme = parts.scheme.lower()
         environ = {
             "REQUEST_METHOD": "GET",
-            "PATH_INFO": path,
+            # WSGI carries the path's UTF-8 bytes as latin-1 characters.
+            "PATH_INFO": path.encode("utf-8").decode("latin-1"),
             "SCRIPT_NAME": self.context.script_prefix.rstrip("/"),
             "QUERY_STRING": "",
             "SERVER_NAME": parts.hostname or "",

@@ -149,13 +149,15 @@ def test_a_url_with_a_control_character_or_whitespace_inside_is_refused(
         (rpc.dump_call("pingback.ping", [1, 2]), -32602),
         (rpc.dump_call("pingback.ping", ["ftp://a.test/", TARGET]), -32602),
         (rpc.dump_call("pingback.ping", ["http://a.test/", "not-a-url"]), -32602),
-        (rpc.dump_call("pingback.ping", ["http://u:p@a.test/", TARGET]), -32602),
+        (rpc.dump_call("pingback.ping", ["http://u:p@a.test/", TARGET]), 16),
         (
             rpc.dump_call(
                 "pingback.ping", ["http://a.test/", "http://evil.test\\@blog.test/posts/hello/"]
             ),
-            -32602,
+            32,
         ),
+        (rpc.dump_call("pingback.ping", ["http://a.test/" + "x" * 3000, TARGET]), 16),
+        (rpc.dump_call("pingback.ping", ["http://a.test/", TARGET + "x" * 3000]), 32),
     ],
 )
 def test_bad_calls_get_the_interoperability_fault(

@@ -1,8 +1,9 @@
 """The little blog on bare pingcore: a WSGI app around its Pingback server and Webmention receiver.
 
-What the README's "Receiving, without a framework" asks of a site: a
-``resolve_target`` that knows the posts, and hooks that store and delete
-mentions (in a dict, keyed on the pair the core hands over).
+What the README's "Receiving, without a framework" asks of a site: its pages
+(``pingcore.SitePages``: which view a path routes to, what a GET of it
+answers) for the core's ``Site``, and hooks that store and delete mentions (in
+a dict, keyed on the canonical pair the core hands over).
 """
 
 from __future__ import annotations
@@ -16,20 +17,23 @@ from urllib.parse import unquote, urlsplit
 from pingcore import (
     DuplicatePing,
     FetchPolicy,
+    HostPattern,
+    PageMatch,
     PingbackServer,
     PingRequest,
+    Probe,
     RateLimiter,
     ReceivedPing,
     Response,
+    Site,
+    SiteHosts,
     Target,
-    UnpingableTarget,
     WebmentionReceiver,
 )
 
 from .blog import FETCH_TIMEOUT, HOST, PINGBACK_PATH, POSTS, WEBMENTION_PATH, SiteConfig, post_page
 from .site import LoopbackServer, Pair, Row
 
-DEFAULT_PORT = 80
 POLICY = FetchPolicy(allow_private_addresses=True, timeout=FETCH_TIMEOUT)
 NO_LIMITS = RateLimiter(per_address=None, per_source_host=None, per_source_address=None)
 
@@ -39,22 +43,32 @@ class CoreBlog:
 
     def __init__(self, config: SiteConfig, port: int) -> None:
         self.config = config
-        self.hosts = {(HOST, port), (HOST, DEFAULT_PORT)}
+        self.hosts = SiteHosts([HostPattern(HOST, port), HostPattern(HOST)])
         self.rows: dict[Pair, Row] = {}
         self.deletions: list[Pair] = []
         self._lock = threading.Lock()
 
-    def resolve_target(self, url: str) -> Target | None:
-        parts = urlsplit(url)
-        if (parts.hostname, parts.port or DEFAULT_PORT) not in self.hosts:
-            return None
-        if parts.path in (PINGBACK_PATH, WEBMENTION_PATH):
-            raise UnpingableTarget()
-        path = unquote(parts.path)
+    def match(self, url: str, path: str) -> PageMatch | None:
+        if path in (PINGBACK_PATH, WEBMENTION_PATH):
+            return PageMatch("endpoint", takes_pings=False)
         slug = path.removeprefix("/posts/").removesuffix("/")
-        if path != f"/posts/{slug}/" or slug not in POSTS:
-            return None
-        return Target(url, view="post", kwargs={"slug": slug})
+        if path.startswith("/posts/") and "/" not in slug:
+            return PageMatch("post", kwargs={"slug": slug})
+        return None
+
+    def probe(self, url: str, path: str) -> Probe:
+        slug = path.removeprefix("/posts/")
+        if path.startswith("/posts/") and slug in POSTS:
+            return Probe(308, path + "/")  # the site's own slash redirect
+        return Probe(200 if self.page(path) is not None else 404)
+
+    @staticmethod
+    def page(path: str) -> str | None:
+        slug = path.removeprefix("/posts/").removesuffix("/")
+        return post_page(slug) if path == f"/posts/{slug}/" and slug in POSTS else None
+
+    def site(self) -> Site:
+        return Site(self.hosts, self)
 
     def is_stored(self, source_url: str, target_url: str) -> bool:
         return (source_url, target_url) in self.rows
@@ -101,14 +115,14 @@ class CoreSite:
     def _build(self, config: SiteConfig, port: int) -> Callable[..., list[bytes]]:
         blog = self.blog = CoreBlog(config, port)
         pingback = PingbackServer(
-            blog.resolve_target,
+            blog.site(),
             blog.on_received,
             policy=POLICY,
             is_duplicate=blog.is_stored,
             rate_limiter=NO_LIMITS,
         )
         webmention = WebmentionReceiver(
-            blog.resolve_target,
+            blog.site(),
             blog.on_received,
             on_deleted=blog.on_deleted,
             policy=POLICY,
@@ -133,7 +147,9 @@ class CoreSite:
             remote_addr = environ.get("REMOTE_ADDR")
             if path == PINGBACK_PATH:
                 body = read_body(environ, pingback.max_body)
-                return pingback.handle(body, method=method, remote_addr=remote_addr)
+                return pingback.handle(
+                    body, method=method, remote_addr=remote_addr, host=environ.get("HTTP_HOST")
+                )
             if path == WEBMENTION_PATH:
                 body = read_body(environ, webmention.max_body)
                 return webmention.handle(
@@ -141,10 +157,11 @@ class CoreSite:
                     method=method,
                     content_type=environ.get("CONTENT_TYPE"),
                     remote_addr=remote_addr,
+                    host=environ.get("HTTP_HOST"),
                 )
-            slug = path.removeprefix("/posts/").removesuffix("/")
-            if path == f"/posts/{slug}/" and slug in POSTS:
-                return Response(200, HTML, post_page(slug).encode())
+            page = blog.page(unquote(path))
+            if page is not None:
+                return Response(200, HTML, page.encode())
             return Response(404, HTML, b"<!doctype html><p>Not found</p>")
 
         return app
