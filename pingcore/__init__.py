@@ -35,6 +35,7 @@ from .errors import (
 )
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
 from .links import external_urls
+from .mention import Mention, read_mention
 from .ratelimit import MemoryStore, RateLimiter, RateLimitStore
 from .server import (
     AsyncPingbackServer,
@@ -65,6 +66,7 @@ __all__ = [
     "FetchTimeout",
     "Fetcher",
     "MemoryStore",
+    "Mention",
     "NoEndpoint",
     "Outcome",
     "PingRequest",
@@ -97,4 +99,5 @@ __all__ = [
     "parse_source",
     "ping",
     "ping_external_urls",
+    "read_mention",
 ]
