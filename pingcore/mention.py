@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -18,8 +19,8 @@ from typing import Any
 import nh3
 from lxml import etree
 
-from .links import LINK_TAGS, base_url_of, link_counts
-from .microformats import Item, ParsedPage, parse_microformats
+from .links import LINK_TAGS, link_counts
+from .microformats import SIEVE, Item, ParsedPage, parse_sieved
 from .urls import is_http_url, page_url, resolve_href
 
 __all__ = ["MAX_CONTENT_HTML", "MAX_CONTENT_TEXT", "MAX_SYNDICATION", "Mention", "read_mention"]
@@ -65,13 +66,25 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 _REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "iframe", "object"})
 _LINK_REL = "nofollow ugc noopener noreferrer"
 
-# Unicode's format characters (category Cf, Unicode 15): invisible, and used to hide or
-# reorder text. Tested against unicodedata, so a newer Unicode shows up as a failure.
+# Unicode's format characters (category Cf): invisible, and used to hide or reorder
+# text. The ranges hold every Cf of Unicode 15; the running Python's Unicode decides
+# which of them count, so the set is exactly its category Cf (the tests check that).
+_CF_RANGES = (
+    (0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F),
+    (0x890, 0x891), (0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
 _FORMAT_CHARACTERS = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+    "["
+    + "".join(
+        re.escape(chr(code))
+        for first, last in _CF_RANGES
+        for code in range(first, last + 1)
+        if unicodedata.category(chr(code)) == "Cf"
+    )
+    + "]"
 )
 _SPACE = re.compile(r"\s+")
 _DATETIME = re.compile(
@@ -110,12 +123,24 @@ def read_mention(root: etree._Element, source_url: str, target_url: str) -> Ment
     holding the link to the target is read, else the first top-level h-entry; without
     one, JSON-LD and then OpenGraph fill what they can. Never raises on what a page says.
     """
-    base = base_url_of(root, source_url)
-    page = parse_microformats(root, base)
+    # One walk of the tree finds the <base>, the microformats and the rels.
+    found = root.xpath(f"{SIEVE[:-1]} or self::base]")
+    assert isinstance(found, list)
+    sieved = [element for element in found if isinstance(element, etree._Element)]
+    base = _base_url(sieved, source_url)
+    page = parse_sieved(root, sieved, base, rels=("author", "me"))
     entry = _entry(page, root, base, target_url)
     if entry is not None:
         return mention_from_entry(entry, page, source_url, base, target_url)
     return _mention_from_metadata(root, base)
+
+
+def _base_url(sieved: list[etree._Element], source_url: str) -> str:
+    # As pingcore.links.base_url_of: the first <base href>, when it gives an http(s) URL.
+    for element in sieved:
+        if element.tag == "base" and element.get("href") is not None:
+            return resolve_href(element.get("href", ""), source_url) or source_url
+    return source_url
 
 
 # --- microformats2 ------------------------------------------------------------------
@@ -334,10 +359,10 @@ def mention_from_entry(
 # --- JSON-LD and OpenGraph ------------------------------------------------------------
 
 
-def _json_ld_nodes(root: etree._Element) -> Iterator[dict[str, Any]]:
+def _json_ld_nodes(scripts_found: list[etree._Element]) -> Iterator[dict[str, Any]]:
     """The objects of the page's JSON-LD scripts, @graph and lists opened, bounded."""
     scripts = 0
-    for script in root.iter("script"):
+    for script in scripts_found:
         kind = (script.get("type") or "").split(";")[0].strip().lower()
         if kind != "application/ld+json":
             continue
@@ -402,16 +427,16 @@ def _json_ld_author(value: Any, base: str) -> _Author:
     )
 
 
-def _json_ld_article(root: etree._Element) -> dict[str, Any] | None:
-    for node in _json_ld_nodes(root):
+def _json_ld_article(scripts: list[etree._Element]) -> dict[str, Any] | None:
+    for node in _json_ld_nodes(scripts):
         if _types(node) & _ARTICLE_TYPES:
             return node
     return None
 
 
-def _meta(root: etree._Element) -> dict[str, str]:
+def _meta(metas: list[etree._Element]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for meta in root.iter("meta"):
+    for meta in metas:
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         content = (meta.get("content") or "").strip()
         if key and content:
@@ -420,11 +445,17 @@ def _meta(root: etree._Element) -> dict[str, str]:
 
 
 def _mention_from_metadata(root: etree._Element, base: str) -> Mention:
-    article = _json_ld_article(root) or {}
-    meta = _meta(root)
+    scripts: list[etree._Element] = []
+    metas: list[etree._Element] = []
+    for element in root.iter("script", "meta"):  # one walk of the tree for both
+        (metas if element.tag == "meta" else scripts).append(element)
+    article = _json_ld_article(scripts) or {}
+    meta = _meta(metas)
     author = _json_ld_author(article.get("author"), base)
     if author.url is None and author.name is None:
-        author = _Author(url=_http_url(meta.get("article:author"), base))
+        # article:author is a profile URL or, often, a bare name: only the first is read.
+        profile = meta.get("article:author")
+        author = _Author(url=profile if is_http_url(profile) else None)
     text = _json_ld_text(article.get("articleBody")) or _json_ld_text(article.get("description"))
     return Mention(
         author_name=author.name,

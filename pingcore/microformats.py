@@ -10,7 +10,7 @@ compare against; work is linear in the size of the page, whatever the page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-__all__ = ["MAX_ITEM_DEPTH", "ParsedPage", "parse_microformats"]
+__all__ = ["MAX_ITEM_DEPTH", "SIEVE", "ParsedPage", "parse_microformats", "parse_sieved"]
 
 Item = dict[str, Any]
 
@@ -42,8 +42,10 @@ _SEEN_MARK = {"p": "p", "u": "u", "dt": "d", "e": "e"}
 _DROPPED_IN_TEXT = frozenset({"script", "style", "template"})
 _LINE_SPACE = re.compile(r"[\n\t\r]+")
 _SPACES = re.compile(r" {2,}")
-_HAS_ROOT_CLASS = "//*[contains(concat(' ', normalize-space(@class)), ' h-')]"
-_REL_ELEMENTS = "//a[@rel] | //area[@rel] | //link[@rel]"
+# What the parse needs from the whole page, in one walk of libxml2's: elements that may
+# be roots (most of what it finds, "search-form", is not) and elements with rel values.
+SIEVE = "//*[contains(@class, 'h-') or @rel]"
+_REL_TAGS = frozenset({"a", "area", "link"})
 
 _DATE = r"(?P<date>\d{4}-\d{2}-\d{2}|\d{4}-\d{3})"
 _TIME = (
@@ -72,15 +74,23 @@ class ParsedPage:
 
 
 class _Budget:
-    """Steps of reading left for the whole page; reads come back short once it is spent."""
+    """Steps of reading left for the whole page; reads come back short once it is spent.
 
-    __slots__ = ("left",)
+    A page starts with a fixed allowance, which real pages never spend; only a page
+    that does is measured, once, and given its full allowance.
+    """
 
-    def __init__(self, steps: int) -> None:
+    __slots__ = ("left", "measure")
+
+    def __init__(self, steps: int, measure: Callable[[], int] | None = None) -> None:
         self.left = steps
+        self.measure = measure
 
     def charge(self, text: str | None) -> bool:
         self.left -= 1 + (len(text) // _CHARS_PER_STEP if text else 0)
+        if self.left <= 0 and self.measure is not None:
+            self.left += self.measure()
+            self.measure = None
         return self.left > 0
 
 
@@ -648,14 +658,21 @@ class _Reader:
             self.elements[id(stands_for)] = element
 
 
-def _rels(root: etree._Element, base_url: str) -> dict[str, list[str]]:
+def _rels(
+    found: Iterable[etree._Element], base_url: str, wanted: frozenset[str] | None
+) -> dict[str, list[str]]:
     rels: dict[str, list[str]] = {}
-    found = root.xpath(_REL_ELEMENTS)
-    assert isinstance(found, list)
     for element in found:
-        assert isinstance(element, etree._Element)
+        value = element.get("rel")
+        if value is None or _tag(element) not in _REL_TAGS:
+            continue
+        names = value.split()
+        if wanted is not None:
+            names = [name for name in names if name in wanted]
+            if not names:
+                continue
         url = _join(base_url, element.get("href", ""))
-        for rel in (element.get("rel") or "").split():
+        for rel in names:
             urls = rels.setdefault(rel, [])
             if url not in urls:
                 urls.append(url)
@@ -679,34 +696,46 @@ def _in_template(element: etree._Element, verdicts: dict[etree._Element, bool]) 
     return verdict
 
 
+def _page_size(root: etree._Element) -> int:
+    """The full reading allowance of a page: a few steps per element and per text."""
+    elements = root.xpath("count(//*)")
+    assert isinstance(elements, float)
+    text = etree.tostring(root, method="text", encoding="unicode")
+    return _BUDGET_PER_NODE * (int(elements) + len(text) // _CHARS_PER_STEP)
+
+
 def parse_microformats(root: etree._Element, base_url: str) -> ParsedPage:
-    """The page's mf2 items and rels; relative URLs resolve against ``base_url``.
+    """The page's mf2 items and rels, relative URLs resolved against ``base_url``.
 
     Cheap on pages without microformats: lxml's XPath finds the roots, and only their
     subtrees are read, each element once. Reads that would go past a page-wide
     allowance (a few times the page's size) come back short rather than slow.
     """
-    found = root.xpath(_HAS_ROOT_CLASS)
+    found = root.xpath(SIEVE)
     assert isinstance(found, list)
-    candidates = [element for element in found if isinstance(element, etree._Element)]
+    return parse_sieved(root, [e for e in found if isinstance(e, etree._Element)], base_url)
+
+
+def parse_sieved(
+    root: etree._Element,
+    sieved: list[etree._Element],
+    base_url: str,
+    rels: Iterable[str] | None = None,
+) -> ParsedPage:
+    """:func:`parse_microformats` on what the caller's own walk found, a superset of SIEVE's.
+
+    ``sieved`` is in document order; ``rels`` names the rel values wanted (else all).
+    """
     items: list[Item] = []
-    elements: dict[int, etree._Element] = {}
-    if candidates:
-        size = root.xpath("count(//*)")
-        assert isinstance(size, float)
-        text = etree.tostring(root, method="text", encoding="unicode")
-        budget = _Budget(
-            _BUDGET_FLOOR + _BUDGET_PER_NODE * (int(size) + len(text) // _CHARS_PER_STEP)
-        )
-        reader = _Reader(base_url, budget)
-        verdicts: dict[etree._Element, bool] = {}
-        for element in candidates:
-            if element in reader.claimed:
-                continue
-            types = _roots(_classes(element))
-            if not types or _in_template(element, verdicts):
-                continue
-            reader.claimed.add(element)
-            items.append(reader.read(element, types))
-        elements = reader.elements
-    return ParsedPage(items=items, rels=_rels(root, base_url), elements=elements)
+    reader = _Reader(base_url, _Budget(_BUDGET_FLOOR, lambda: _page_size(root)))
+    verdicts: dict[etree._Element, bool] = {}
+    for element in sieved:
+        if element in reader.claimed:
+            continue
+        types = _roots(_classes(element))
+        if not types or _in_template(element, verdicts):
+            continue
+        reader.claimed.add(element)
+        items.append(reader.read(element, types))
+    wanted = None if rels is None else frozenset(rels)
+    return ParsedPage(items=items, rels=_rels(sieved, base_url, wanted), elements=reader.elements)
