@@ -23,7 +23,15 @@ from .links import LINK_TAGS, link_counts
 from .microformats import SIEVE, Item, ParsedPage, parse_sieved
 from .urls import is_http_url, page_url, resolve_href
 
-__all__ = ["MAX_CONTENT_HTML", "MAX_CONTENT_TEXT", "MAX_SYNDICATION", "Mention", "read_mention"]
+__all__ = [
+    "KINDS",
+    "MAX_CONTENT_HTML",
+    "MAX_CONTENT_TEXT",
+    "MAX_SYNDICATION",
+    "RSVP_VALUES",
+    "Mention",
+    "read_mention",
+]
 
 MAX_CONTENT_HTML = 65_536
 MAX_CONTENT_TEXT = 16_384
@@ -95,8 +103,10 @@ _DATETIME = re.compile(
 _ARTICLE_TYPES = frozenset(
     {"Article", "BlogPosting", "SocialMediaPosting", "NewsArticle", "Report", "TechArticle"}
     | {"ScholarlyArticle", "DiscussionForumPosting", "LiveBlogPosting", "Comment", "Review"}
-    | {"Answer", "Question", "WebPage", "Blog", "CreativeWork"}
+    | {"Answer", "Question"}
 )
+# Read only when no article is there: a graph often holds both, the page first.
+_PAGE_TYPES = frozenset({"WebPage", "ItemPage", "Blog", "CreativeWork"})
 
 
 @dataclass(frozen=True)
@@ -412,9 +422,12 @@ def _json_ld_url(value: Any, base: str) -> str | None:
     return _http_url(value, base) if isinstance(value, str) else None
 
 
-def _json_ld_author(value: Any, base: str) -> _Author:
+def _json_ld_author(value: Any, base: str, by_id: dict[str, dict[str, Any]]) -> _Author:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, (dict, str))), None)
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        # A reference to a node elsewhere in the graph (as Yoast writes its Person).
+        value = by_id.get(str(value["@id"]), value)
     if isinstance(value, str):
         url = _http_url(value, base) if "://" in value else None
         return _Author(url=url) if url else _Author(name=_clean_name(value))
@@ -427,11 +440,21 @@ def _json_ld_author(value: Any, base: str) -> _Author:
     )
 
 
-def _json_ld_article(scripts: list[etree._Element]) -> dict[str, Any] | None:
+def _json_ld_article(
+    scripts: list[etree._Element],
+) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
+    """The first article-like node (else page-like), and every node by its @id."""
+    article = page = None
+    by_id: dict[str, dict[str, Any]] = {}
     for node in _json_ld_nodes(scripts):
-        if _types(node) & _ARTICLE_TYPES:
-            return node
-    return None
+        if isinstance(node.get("@id"), str):
+            by_id.setdefault(node["@id"], node)
+        types = _types(node)
+        if article is None and types & _ARTICLE_TYPES:
+            article = node
+        elif page is None and types & _PAGE_TYPES:
+            page = node
+    return article or page, by_id
 
 
 def _meta(metas: list[etree._Element]) -> dict[str, str]:
@@ -449,9 +472,10 @@ def _mention_from_metadata(root: etree._Element, base: str) -> Mention:
     metas: list[etree._Element] = []
     for element in root.iter("script", "meta"):  # one walk of the tree for both
         (metas if element.tag == "meta" else scripts).append(element)
-    article = _json_ld_article(scripts) or {}
+    found, by_id = _json_ld_article(scripts)
+    article = found or {}
     meta = _meta(metas)
-    author = _json_ld_author(article.get("author"), base)
+    author = _json_ld_author(article.get("author"), base, by_id)
     if author.url is None and author.name is None:
         # article:author is a profile URL or, often, a bare name: only the first is read.
         profile = meta.get("article:author")

@@ -216,6 +216,15 @@ def test_json_ld_fills_the_mention_without_microformats(parser: str) -> None:
     assert mention.content_html == ""
 
 
+def test_json_ld_graph_prefers_the_article_and_follows_the_author_reference() -> None:
+    mention = mention_of(fixture("json-ld-graph.html"))
+    assert mention.published == datetime(2024, 4, 1, 10, 0, tzinfo=timezone.utc)
+    assert mention.author_name == "Hana Holm"
+    assert mention.author_url == "https://source.example/author/hana"
+    assert mention.author_photo == "https://source.example/hana.jpg"
+    assert mention.content_text == "What the post is about."
+
+
 def test_opengraph_fills_what_it_can(parser: str) -> None:
     mention = mention_of(fixture("opengraph.html"), parser)
     assert mention.published == datetime(2024, 1, 10, 12, 0, tzinfo=timezone.utc)
