@@ -20,7 +20,7 @@ import nh3
 from lxml import etree
 
 from .links import LINK_TAGS, link_counts
-from .microformats import SIEVE, Item, ParsedPage, parse_sieved
+from .microformats import Item, ParsedPage, parse_microformats
 from .urls import is_http_url, page_url, resolve_href
 
 __all__ = [
@@ -133,23 +133,22 @@ def read_mention(root: etree._Element, source_url: str, target_url: str) -> Ment
     holding the link to the target is read, else the first top-level h-entry; without
     one, JSON-LD and then OpenGraph fill what they can. Never raises on what a page says.
     """
-    # One walk of the tree finds the <base>, the microformats and the rels.
-    found = root.xpath(f"{SIEVE[:-1]} or self::base]")
-    assert isinstance(found, list)
-    sieved = [element for element in found if isinstance(element, etree._Element)]
-    base = _base_url(sieved, source_url)
-    page = parse_sieved(root, sieved, base, rels=("author", "me"))
+    # One walk of the tree for the few elements read by name; XPath finds the roots.
+    named = list(root.iter("base", "script", "meta"))
+    base = _base_url(named, source_url)
+    page = parse_microformats(root, base)
     entry = _entry(page, root, base, target_url)
     if entry is not None:
         return mention_from_entry(entry, page, source_url, base, target_url)
-    return _mention_from_metadata(root, base)
+    return _mention_from_metadata(named, base)
 
 
-def _base_url(sieved: list[etree._Element], source_url: str) -> str:
+def _base_url(named: list[etree._Element], source_url: str) -> str:
     # As pingcore.links.base_url_of: the first <base href>, when it gives an http(s) URL.
-    for element in sieved:
-        if element.tag == "base" and element.get("href") is not None:
-            return resolve_href(element.get("href", ""), source_url) or source_url
+    for element in named:
+        href = element.get("href") if element.tag == "base" else None
+        if href is not None:
+            return resolve_href(href, source_url) or source_url
     return source_url
 
 
@@ -467,11 +466,9 @@ def _meta(metas: list[etree._Element]) -> dict[str, str]:
     return found
 
 
-def _mention_from_metadata(root: etree._Element, base: str) -> Mention:
-    scripts: list[etree._Element] = []
-    metas: list[etree._Element] = []
-    for element in root.iter("script", "meta"):  # one walk of the tree for both
-        (metas if element.tag == "meta" else scripts).append(element)
+def _mention_from_metadata(named: list[etree._Element], base: str) -> Mention:
+    scripts = [element for element in named if element.tag == "script"]
+    metas = [element for element in named if element.tag == "meta"]
     found, by_id = _json_ld_article(scripts)
     article = found or {}
     meta = _meta(metas)
