@@ -152,9 +152,6 @@ def _base_url(named: list[etree._Element], source_url: str) -> str:
     return source_url
 
 
-# --- microformats2 ------------------------------------------------------------------
-
-
 def _walk_items(items: list[Item]) -> Iterator[tuple[Item, Item | None]]:
     """Every item with the item that holds it, top-level ones first, without recursion."""
     stack: list[tuple[Item, Item | None]] = [(item, None) for item in reversed(items)]
@@ -365,9 +362,6 @@ def mention_from_entry(
     )
 
 
-# --- JSON-LD and OpenGraph ------------------------------------------------------------
-
-
 def _json_ld_nodes(scripts_found: list[etree._Element]) -> Iterator[dict[str, Any]]:
     """The objects of the page's JSON-LD scripts, @graph and lists opened, bounded."""
     scripts = 0
@@ -489,9 +483,6 @@ def _mention_from_metadata(named: list[etree._Element], base: str) -> Mention:
         url=_json_ld_url(article.get("url"), base) or _http_url(meta.get("og:url"), base),
         content_text=clean_text(text or "", MAX_CONTENT_TEXT),
     )
-
-
-# --- values from an untrusted page ------------------------------------------------------
 
 
 def _http_url(value: str | None, base: str) -> str | None:
