@@ -5,6 +5,10 @@ h-* roots, p-/u-/dt-/e- properties, nested microformats, implied name, photo and
 the value-class pattern, and rel values. Backcompat classes (hentry, vcard) are not read.
 The output has the shape of mf2py's ``to_dict()`` (items, rels), which the oracle tests
 compare against; work is linear in the size of the page, whatever the page.
+
+Why not mf2py itself: it parses the page again with BeautifulSoup, some 60 times
+lxml's own parse of the team's corpus, where reading the tree pingcore already has
+costs well under one lxml parse (``python -m bench parse``).
 """
 
 from __future__ import annotations
