@@ -37,6 +37,7 @@ from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
 from .history import SendHistory, SentPing
 from .hosts import HostPattern, SiteHosts
 from .links import external_urls
+from .mention import Mention, read_mention
 from .ratelimit import (
     MemoryStore,
     RateLimiter,
@@ -88,6 +89,7 @@ __all__ = [
     "IncomingRequest",
     "MISSING",
     "MemoryStore",
+    "Mention",
     "MentionStore",
     "NoEndpoint",
     "Outcome",
@@ -135,6 +137,7 @@ __all__ = [
     "ping",
     "ping_external_urls",
     "pingable",
+    "read_mention",
     "read_settings",
     "setting_problems",
     "store_from_url",

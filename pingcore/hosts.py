@@ -21,7 +21,15 @@ from urllib.parse import urlsplit
 
 from .urls import DEFAULT_PORTS
 
-__all__ = ["HostPattern", "SiteHosts", "split_host", "target_address"]
+__all__ = [
+    "HostPattern",
+    "SiteHosts",
+    "is_loopback_address",
+    "is_loopback_host",
+    "parse_patterns",
+    "split_host",
+    "target_address",
+]
 
 WILDCARD = "*"
 

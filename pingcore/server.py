@@ -38,9 +38,9 @@ from .urls import (
 )
 
 __all__ = [
-    "MAX_CALL_BYTES",
     "AsyncPingbackServer",
     "IncomingRequest",
+    "MAX_CALL_BYTES",
     "PingRequest",
     "PingbackServer",
     "ReceivedPing",
@@ -48,6 +48,7 @@ __all__ = [
     "SiteResolver",
     "Target",
     "deleted_signal_arguments",
+    "fault_response",
 ]
 
 logger = logging.getLogger("pingcore.server")

@@ -22,12 +22,13 @@ from .hosts import WILDCARD, HostPattern
 __all__ = [
     "MISSING",
     "PREFIX",
-    "SETTINGS",
     "PingbackSettings",
+    "SETTINGS",
     "Setting",
     "SettingError",
     "read_settings",
     "setting_problems",
+    "settings_for",
 ]
 
 PREFIX = "PINGBACK_"

@@ -50,7 +50,13 @@ from .server import (
 from .storage import MentionStore
 from .urls import normalize_url
 
-__all__ = ["MAX_FORM_BYTES", "AsyncWebmentionReceiver", "Queue", "WebmentionReceiver"]
+__all__ = [
+    "AsyncWebmentionReceiver",
+    "MAX_FORM_BYTES",
+    "Queue",
+    "WebmentionReceiver",
+    "text_response",
+]
 
 logger = logging.getLogger("pingcore.webmention")
 
