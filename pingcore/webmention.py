@@ -175,6 +175,16 @@ class _ReceiverBase(_ServerBase):
             target = _guarded("resolve_target", lambda: _sync(hook(request.target_url)))
         return self.checked_target(target)
 
+    def was_stored(self, request: PingRequest, target: Target) -> bool:
+        """Whether a delete has anything to delete: with a store, only a stored pair does.
+
+        Without a store the application keeps the mentions, and ``on_deleted``
+        is its to judge.
+        """
+        if self.store is None:
+            return True
+        return self.stored_duplicate(request, target)
+
     @staticmethod
     def check_gone(fetched: FetchResponse) -> None:
         if fetched.status_code == 410:
@@ -284,11 +294,12 @@ class WebmentionReceiver(_ReceiverBase):
             self.check_gone(fetched)
             record = build_record(fetched, request, target, "webmention")
         except (SourceGone, SourceHasNoLink):
-            if self.on_deleted is not None:
-                hook = self.on_deleted
-                source = normalize_url(request.source_url)
-                _guarded("on_deleted", lambda: _sync(hook(source, target)))
-            self.forget(request, target)
+            if self.was_stored(request, target):
+                if self.on_deleted is not None:
+                    hook = self.on_deleted
+                    source = normalize_url(request.source_url)
+                    _guarded("on_deleted", lambda: _sync(hook(source, target)))
+                self.forget(request, target)
             raise
         _guarded("on_received", lambda: _sync(self.on_received(record)))
         self.keep(record)
@@ -384,11 +395,12 @@ class AsyncWebmentionReceiver(_ReceiverBase):
             self.check_gone(fetched)
             record = build_record(fetched, request, target, "webmention")
         except (SourceGone, SourceHasNoLink):
-            if self.on_deleted is not None:
-                hook = self.on_deleted
-                source = normalize_url(request.source_url)
-                await _aguarded("on_deleted", lambda: hook(source, target))
-            self.forget(request, target)
+            if self.was_stored(request, target):
+                if self.on_deleted is not None:
+                    hook = self.on_deleted
+                    source = normalize_url(request.source_url)
+                    await _aguarded("on_deleted", lambda: hook(source, target))
+                self.forget(request, target)
             raise
         await _aguarded("on_received", lambda: self.on_received(record))
         self.keep(record)

@@ -48,7 +48,7 @@ class PingJob:
         for result in results:
             log = logger.info if result.ok else logger.warning
             log(
-                "ping from %s to %s: %s%s",
+                "ping from %r to %r: %s%s",
                 result.source_url,
                 result.target_url,
                 result.outcome.value,
