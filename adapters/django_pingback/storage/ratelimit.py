@@ -43,6 +43,7 @@ class DatabaseStore:
     RETURNING`` statement; elsewhere a transaction locks the row
     (``select_for_update``). ``clock`` must be wall-clock time (the default),
     since processes share it. Expired counters are deleted one hit in ``prune_every``.
+    ``one_statement=False`` forces the locking path (None: chosen by the database).
     """
 
     def __init__(
@@ -51,13 +52,17 @@ class DatabaseStore:
         *,
         clock: Callable[[], float] = time.time,
         prune_every: int = 1000,
+        one_statement: bool | None = None,
     ) -> None:
         self.using = using
+        self._one_statement = one_statement
         self._clock = clock
         self._prune_every = prune_every
         self._hits = 0
 
     def _has_upsert_returning(self) -> bool:
+        if self._one_statement is not None:
+            return self._one_statement
         connection = connections[self.using]
         if connection.vendor == "postgresql":
             return True
