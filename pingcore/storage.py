@@ -134,14 +134,22 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc)
 
 
+def _page(url: str) -> str:
+    # A fragment names a place in a page, never another page: keys go without it.
+    return url.split("#", 1)[0]
+
+
 def fitted(ping: ReceivedPing) -> ReceivedPing:
     """The ping as every backend stores it: cut to the columns, unknown values dropped.
 
     Pages choose their titles, names and URLs; a row must still fit its columns.
     The author is the one the signals carry (the page's, else the source's host).
+    The pair is kept as spelled, less any fragment.
     """
     return dataclasses.replace(
         ping,
+        source_url=_page(ping.source_url),
+        target_url=_page(ping.target_url),
         title=_cut(ping.title, TITLE_MAX_LENGTH),
         author=_cut(ping.author_or_host, AUTHOR_MAX_LENGTH),
         excerpt=ping.excerpt or "",
@@ -200,12 +208,12 @@ def store_ping(store: MentionStore, ping: ReceivedPing) -> StoreResult:
 
 def is_stored(store: MentionStore, source_url: str, target_url: str) -> bool:
     """True when the pair is stored: the Pingback duplicate check, before any fetch."""
-    return store.get(source_url, target_url) is not None
+    return store.get(_page(source_url), _page(target_url)) is not None
 
 
 def forget_ping(store: MentionStore, source_url: str, target_url: str) -> bool:
     """Delete the pair's row (a Webmention whose source is gone); False when none was."""
-    return store.delete(source_url, target_url)
+    return store.delete(_page(source_url), _page(target_url))
 
 
 def _now() -> datetime:

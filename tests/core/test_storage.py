@@ -235,6 +235,16 @@ def test_is_stored_answers_for_the_exact_pair(store: MentionStore) -> None:
     assert not is_stored(store, "http://source.example/other/", TARGET)
 
 
+def test_a_target_differing_only_by_its_fragment_is_the_same_page(store: MentionStore) -> None:
+    store_ping(store, pingback())
+
+    with pytest.raises(DuplicatePing):
+        store_ping(store, pingback(target_url=TARGET + "#comments"))
+    assert is_stored(store, SOURCE + "#top", TARGET + "#comments")
+    assert forget_ping(store, SOURCE, TARGET + "#comments") is True
+    assert store.get(SOURCE, TARGET) is None
+
+
 def test_forgetting_deletes_only_the_named_pair(store: MentionStore) -> None:
     store_ping(store, received())
     other = "http://blog.example/posts/other/"

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from django_pingback import received
+from django_pingback import DuplicatePing, received
 from django_pingback.storage.models import Pingback, SentPing
 from django_pingback.storage.receivers import forget_ping, store_ping
 from django_pingback.storage.stores import ModelSendHistory
@@ -102,6 +102,15 @@ def test_a_repeated_webmention_saying_the_same_stays_approved():
 
     stored = Pingback.objects.get()
     assert (stored.approved, stored.remote_addr) == (True, "198.51.100.7")
+
+
+@pytest.mark.django_db
+def test_a_repeated_pingback_naming_the_target_with_a_fragment_is_a_duplicate():
+    store_ping(None, **signal_kwargs(protocol="pingback"))
+
+    with pytest.raises(DuplicatePing):
+        store_ping(None, **signal_kwargs(protocol="pingback", target_url=TARGET + "#comments"))
+    assert Pingback.objects.count() == 1
 
 
 @pytest.mark.django_db
