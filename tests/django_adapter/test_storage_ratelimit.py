@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -58,25 +59,33 @@ WORKER = textwrap.dedent(
 )
 
 
-def run_workers(database: Path, processes: int, seconds: float) -> list[list[int]]:
-    """Start the processes, let them all count for ``seconds``; their counts, by process."""
+def start_process(database: Path, command: str, seconds: float = 0.0) -> subprocess.Popen[str]:
+    argv = [sys.executable, "-c", WORKER, str(database), command, "victim", str(seconds)]
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
 
-    def start(command: str) -> subprocess.Popen[str]:
-        argv = [sys.executable, "-c", WORKER, str(database), command, "victim", str(seconds)]
-        env = {**os.environ, "PYTHONWARNINGS": "error"}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        return subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
 
-    migrate = start("migrate")
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the storage app's tables, migrated once for the module's tests."""
+    database = tmp_path_factory.mktemp("migrated") / "site.sqlite3"
+    migrate = start_process(database, "migrate")
     _, errors = migrate.communicate(timeout=120)
     assert migrate.returncode == 0, errors
-    workers = [start("hit") for _ in range(processes)]
+    return database
+
+
+def run_workers(database: Path, processes: int, seconds: float) -> list[list[int]]:
+    """Start the processes, let them all count for ``seconds``; their counts, by process."""
+    workers = [start_process(database, "hit", seconds) for _ in range(processes)]
     deadline = time.monotonic() + 120
     while len(list(database.parent.glob(f"{database.name}.ready.*"))) < processes:
         assert time.monotonic() < deadline, "the worker processes did not start"
-        assert all(worker.poll() is None for worker in workers), workers[0].communicate()[1]
+        for worker in workers:
+            assert worker.poll() is None, worker.communicate()[1]
         time.sleep(0.01)
     Path(f"{database}.go").touch()
     counts = []
@@ -89,9 +98,10 @@ def run_workers(database: Path, processes: int, seconds: float) -> list[list[int
 
 @pytest.mark.parametrize("processes", [2, 4])
 def test_processes_hitting_one_key_together_count_every_hit_exactly_once(
-    tmp_path: Path, processes: int
+    migrated_database: Path, tmp_path: Path, processes: int
 ) -> None:
     database = tmp_path / "site.sqlite3"
+    shutil.copyfile(migrated_database, database)
 
     counts = run_workers(database, processes, seconds=1.5)
 
