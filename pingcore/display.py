@@ -132,7 +132,7 @@ class Facepile:
 
     @property
     def label(self) -> str:
-        """"1 like", "2 likes": the noun for the count."""
+        """The noun for the count: "1 like", "2 likes"."""
         singular, plural = _FACEPILE_LABELS.get(self.kind, (self.kind, self.kind))
         return singular if self.count == 1 else plural
 

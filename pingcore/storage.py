@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal, Protocol
 
 from .errors import DuplicatePing
-from .server import ReceivedPing
+from .server import ReceivedPing, Target
 from .urls import MAX_URL_LENGTH
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "fitted",
     "forget_ping",
     "is_stored",
+    "ping_from_signal",
     "shown_fields",
     "store_ping",
 ]
@@ -214,6 +215,49 @@ def is_stored(store: MentionStore, source_url: str, target_url: str) -> bool:
 def forget_ping(store: MentionStore, source_url: str, target_url: str) -> bool:
     """Delete the pair's row (a Webmention whose source is gone); False when none was."""
     return store.delete(_page(source_url), _page(target_url))
+
+
+# The mention fields a ``received`` signal may carry besides pingdjack's own.
+_MENTION_FIELDS = (
+    "kind",
+    "rsvp",
+    "author_url",
+    "author_photo",
+    "published",
+    "updated",
+    "url",
+    "content_html",
+    "content_text",
+    "syndication",
+)
+
+
+def ping_from_signal(arguments: Mapping[str, Any]) -> ReceivedPing:
+    """The ``ReceivedPing`` an adapter's ``received`` signal describes, from its keyword arguments.
+
+    For signal receivers that store pings: the signals carry
+    ``ReceivedPing.signal_arguments()``, and the mention fields when present.
+    """
+    target = Target(
+        url=arguments["target_url"],
+        view=arguments.get("view"),
+        args=tuple(arguments.get("args") or ()),
+        kwargs=dict(arguments.get("kwargs") or {}),
+    )
+    mention = {name: arguments[name] for name in _MENTION_FIELDS if arguments.get(name) is not None}
+    if "syndication" in mention:
+        mention["syndication"] = tuple(mention["syndication"])
+    return ReceivedPing(
+        source_url=arguments["source_url"],
+        target_url=arguments["target_url"],
+        protocol=arguments.get("protocol") or "pingback",
+        title=arguments.get("title") or "",
+        author=arguments.get("author"),
+        excerpt=arguments.get("excerpt") or "",
+        target=target,
+        remote_addr=arguments.get("remote_addr"),
+        **mention,
+    )
 
 
 def _now() -> datetime:

@@ -27,6 +27,7 @@ from pingcore.storage import (
     StoredMention,
     forget_ping,
     is_stored,
+    ping_from_signal,
     store_ping,
 )
 from pingcore.urls import MAX_URL_LENGTH
@@ -301,3 +302,25 @@ def test_a_webmention_that_loses_the_race_to_add_updates_the_row(store: MentionS
 
     assert store_ping(LosesTheRace(store), received(title="Edited")) == "updated"
     assert the_row(store).title == "Edited"
+
+
+def test_a_received_signals_arguments_describe_the_ping_they_came_from() -> None:
+    ping = received()
+    arguments = {**ping.signal_arguments(), "kind": "reply", "syndication": ["https://s.example/1"]}
+
+    rebuilt = ping_from_signal(arguments)
+
+    assert (rebuilt.source_url, rebuilt.target_url, rebuilt.protocol) == (
+        SOURCE,
+        TARGET,
+        "webmention",
+    )
+    assert (rebuilt.title, rebuilt.author, rebuilt.remote_addr) == ("A post", "Ann", "192.0.2.1")
+    assert (rebuilt.kind, rebuilt.syndication) == ("reply", ("https://s.example/1",))
+    assert rebuilt.target.url == TARGET
+
+
+def test_a_signal_without_mention_fields_describes_a_plain_mention() -> None:
+    rebuilt = ping_from_signal(pingback().signal_arguments())
+
+    assert (rebuilt.kind, rebuilt.author_url, rebuilt.syndication) == ("mention", None, ())

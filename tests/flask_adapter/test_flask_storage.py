@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, MetaData, create_engine, inspect
 
 from flask_pingback.storage import (
@@ -18,11 +19,15 @@ from flask_pingback.storage import (
     approved_mentions,
     create_tables,
     include_tables_in,
+    store_pings,
 )
 from pingcore.errors import DuplicatePing
 from pingcore.history import SentPing
 from pingcore.server import ReceivedPing, Target
 from pingcore.storage import store_ping
+
+from .blog import NO_LINK, make_blog
+from .xmlrpc_calls import answer, call, fault_of
 
 POST = "http://localhost/posts/hello/"
 
@@ -223,3 +228,60 @@ def test_the_send_history_gives_back_timezone_aware_times_and_the_status_url(
     assert remembered.last_tried == in_paris
     assert remembered.last_tried.tzinfo is not None
     assert remembered.status_url == "http://a.example/s/1"
+
+
+@pytest.fixture
+def stored_blog(engine: Engine) -> tuple[Flask, SQLAlchemyMentionStore]:
+    app = make_blog(PINGBACK_WEBMENTION=True)
+    store = SQLAlchemyMentionStore(engine)
+    store_pings(app, store)
+    return app, store
+
+
+def test_store_pings_keeps_a_verified_pingback_and_refuses_it_again_with_fault_48(
+    stored_blog: tuple[Flask, SQLAlchemyMentionStore], source: Callable[..., str]
+) -> None:
+    app, store = stored_blog
+    source_url = source(links_to=POST)
+    client = app.test_client()
+
+    assert answer(call(client, source_url, POST))
+    assert fault_of(call(client, source_url, POST)).faultCode == 48
+
+    stored = store.get(source_url, POST)
+    assert stored is not None
+    assert (stored.protocol, stored.author, stored.approved) == ("pingback", "Bob Example", False)
+
+
+def test_store_pings_updates_a_repeated_webmention_and_forgets_a_deleted_one(
+    stored_blog: tuple[Flask, SQLAlchemyMentionStore],
+    source: Callable[..., str],
+    httpserver_ipv4: HTTPServer,
+) -> None:
+    app, store = stored_blog
+    client = app.test_client()
+    source_url = source(links_to=POST)
+    form = {"source": source_url, "target": POST}
+
+    assert client.post("/webmention", data=form).status_code == 200
+    store.approve(source_url, POST)
+    assert client.post("/webmention", data=form).status_code == 200
+    stored = store.get(source_url, POST)
+    assert stored is not None and stored.approved is True  # the same words keep their approval
+
+    httpserver_ipv4.clear_all_handlers()
+    source(html=NO_LINK)
+    assert client.post("/webmention", data=form).status_code == 400
+    assert store.get(source_url, POST) is None
+
+
+def test_store_pings_stores_only_the_pings_of_its_own_app(
+    stored_blog: tuple[Flask, SQLAlchemyMentionStore], source: Callable[..., str]
+) -> None:
+    _, store = stored_blog
+    other = make_blog()
+    source_url = source(links_to=POST)
+
+    answer(call(other.test_client(), source_url, POST))
+
+    assert store.get(source_url, POST) is None

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from pingcore import storage
-from pingcore.server import ReceivedPing, Target
 
 from ..signals import deleted, received
 from .stores import ModelMentionStore
@@ -20,55 +19,9 @@ __all__ = ["connect", "forget_ping", "is_stored", "store_ping"]
 RECEIVED_UID = "django_pingback.storage.store_ping"
 DELETED_UID = "django_pingback.storage.forget_ping"
 
-# The mention fields a ``received`` signal may carry besides pingdjack's own.
-_MENTION_FIELDS = (
-    "kind",
-    "rsvp",
-    "author_url",
-    "author_photo",
-    "published",
-    "updated",
-    "url",
-    "content_html",
-    "content_text",
-    "syndication",
-)
-
 
 def is_stored(source_url: str, target_url: str) -> bool:
     return storage.is_stored(ModelMentionStore(), source_url, target_url)
-
-
-def _received_ping(
-    source_url: str,
-    target_url: str,
-    protocol: str,
-    title: str,
-    author: str | None,
-    excerpt: str,
-    remote_addr: str | None,
-    extra: dict[str, Any],
-) -> ReceivedPing:
-    target = Target(
-        url=target_url,
-        view=extra.get("view"),
-        args=tuple(extra.get("args") or ()),
-        kwargs=dict(extra.get("kwargs") or {}),
-    )
-    mention = {name: extra[name] for name in _MENTION_FIELDS if extra.get(name) is not None}
-    if "syndication" in mention:
-        mention["syndication"] = tuple(mention["syndication"])
-    return ReceivedPing(
-        source_url=source_url,
-        target_url=target_url,
-        protocol=protocol,
-        title=title or "",
-        author=author,
-        excerpt=excerpt or "",
-        target=target,
-        remote_addr=remote_addr,
-        **mention,
-    )
 
 
 def store_ping(
@@ -87,10 +40,17 @@ def store_ping(
     Returns what happened: ``"added"``, ``"updated"`` (needs approval again) or
     ``"unchanged"``; raises ``DuplicatePing`` for a repeated Pingback.
     """
-    ping = _received_ping(
-        source_url, target_url, protocol, title, author, excerpt, remote_addr, extra
-    )
-    return storage.store_ping(ModelMentionStore(), ping)
+    arguments = {
+        "source_url": source_url,
+        "target_url": target_url,
+        "protocol": protocol,
+        "title": title,
+        "author": author,
+        "excerpt": excerpt,
+        "remote_addr": remote_addr,
+        **extra,
+    }
+    return storage.store_ping(ModelMentionStore(), storage.ping_from_signal(arguments))
 
 
 def forget_ping(sender: Any, source_url: str, target_url: str, **extra: Any) -> bool:
