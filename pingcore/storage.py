@@ -385,11 +385,18 @@ _PAIR = "source_url = :source_url AND target_url = :target_url"
 
 
 def _utc_text(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(timezone.utc).isoformat()
+    # UTC without an offset, as SQLAlchemy writes a DateTime on SQLite: either reads the other's.
+    if moment is None:
+        return None
+    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(sep=" ", timespec="microseconds")
 
 
 def _from_utc_text(text: str | None) -> datetime | None:
-    return None if text is None else _aware(datetime.fromisoformat(text))
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    return _aware(moment) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def _row_values(ping: ReceivedPing) -> dict[str, Any]:

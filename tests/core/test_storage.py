@@ -324,3 +324,20 @@ def test_a_signal_without_mention_fields_describes_a_plain_mention() -> None:
     rebuilt = ping_from_signal(pingback().signal_arguments())
 
     assert (rebuilt.kind, rebuilt.author_url, rebuilt.syndication) == ("mention", None, ())
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_the_core_stores_list_their_mentions_newest_first_and_moderate_them(
+    kind: str, tmp_path: Path
+) -> None:
+    store = MemoryMentionStore() if kind == "memory" else SQLiteMentionStore(tmp_path / "m.db")
+    for number in range(3):
+        target = f"http://blog.example/posts/{number}/"
+        store_ping(store, received(target_url=target, target=Target(url=target)))
+
+    assert store.set_approved(SOURCE, "http://blog.example/posts/1/", True) is True
+    assert store.set_approved(SOURCE, "http://blog.example/posts/9/", True) is False
+
+    listed = store.mentions()
+    assert [m.target_url[-2] for m in listed] == ["2", "1", "0"]
+    assert [m.approved for m in listed] == [False, True, False]

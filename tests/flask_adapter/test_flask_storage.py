@@ -24,7 +24,7 @@ from flask_pingback.storage import (
 from pingcore.errors import DuplicatePing
 from pingcore.history import SentPing
 from pingcore.server import ReceivedPing, Target
-from pingcore.storage import store_ping
+from pingcore.storage import SQLiteMentionStore, store_ping
 
 from .blog import NO_LINK, make_blog
 from .xmlrpc_calls import answer, call, fault_of
@@ -285,3 +285,28 @@ def test_store_pings_stores_only_the_pings_of_its_own_app(
     answer(call(other.test_client(), source_url, POST))
 
     assert store.get(source_url, POST) is None
+
+
+def test_a_scripts_sqlite_file_and_a_sites_sqlalchemy_store_read_each_others_rows(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "shared.sqlite3"
+    script = SQLiteMentionStore(path)
+    engine = create_engine(f"sqlite:///{path}")
+    site = SQLAlchemyMentionStore(engine)
+    published = datetime(2026, 11, 30, 9, 15, tzinfo=timezone(timedelta(hours=2)))
+
+    store_ping(
+        script, mention("http://a.example/", published=published, syndication=("http://s/1",))
+    )
+    store_ping(site, mention("http://b.example/", published=published))
+    from_script, from_site = (
+        site.get("http://a.example/", POST),
+        script.get("http://b.example/", POST),
+    )
+    engine.dispose()
+
+    assert from_script is not None and from_site is not None
+    assert from_script.published == published == from_site.published
+    assert from_script.syndication == ("http://s/1",)
+    assert from_script.created_at is not None and from_site.created_at is not None
