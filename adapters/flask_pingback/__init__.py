@@ -13,6 +13,7 @@ from pingcore.errors import (
 )
 
 from .advertising import pingable
+from .display import register_mentions
 from .extension import Pingback, PingbackState
 from .ratelimit import SQLiteStore
 from .sending import PingJob
@@ -32,4 +33,5 @@ __all__ = [
     "pingable",
     "pingback_signals",
     "received",
+    "register_mentions",
 ]

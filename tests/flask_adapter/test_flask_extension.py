@@ -32,6 +32,7 @@ def test_the_public_api_is_a_sorted_all() -> None:
         "pingable",
         "pingback_signals",
         "received",
+        "register_mentions",
     ]
 
 

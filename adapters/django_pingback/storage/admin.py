@@ -1,24 +1,48 @@
-"""The moderation queue: pings listed newest first, approved or rejected in bulk."""
+"""The moderation queue (pings newest first, approved or rejected in bulk) and the send history."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Pingback
+from pingcore.urls import is_http_url
+
+from .models import Pingback, SentPing
+
+
+def _link(url: str, text: str) -> SafeString | str:
+    # Only http(s) becomes a link: a page's "javascript:" URL stays inert text.
+    if not is_http_url(url):
+        return text or url
+    return format_html('<a href="{}" rel="nofollow noopener noreferrer">{}</a>', url, text or url)
 
 
 @admin.register(Pingback)
 class PingbackAdmin(admin.ModelAdmin):
-    list_display = ["source_url", "target_url", "author", "protocol", "approved", "created"]
-    list_filter = ["approved", "protocol", "created"]
-    search_fields = ["source_url", "target_url", "title", "author", "excerpt"]
+    list_display = [
+        "source_url",
+        "target_url",
+        "author_link",
+        "kind",
+        "protocol",
+        "approved",
+        "created",
+    ]
+    list_filter = ["approved", "protocol", "kind", "created"]
+    search_fields = ["source_url", "target_url", "title", "author", "excerpt", "author_url"]
     readonly_fields = ["remote_addr", "created", "updated"]
     date_hierarchy = "created"
     actions = ["approve", "reject"]
+
+    @admin.display(description=_("author"), ordering="author")
+    def author_link(self, pingback: Pingback) -> SafeString | str:
+        """The author's name, linked to the author's URL when that is a web page."""
+        return _link(pingback.author_url, pingback.author)
 
     @admin.action(description=_("Approve selected pingbacks"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Pingback]) -> None:
@@ -39,3 +63,19 @@ class PingbackAdmin(admin.ModelAdmin):
             ngettext("%d pingback rejected.", "%d pingbacks rejected.", count) % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(SentPing)
+class SentPingAdmin(admin.ModelAdmin):
+    list_display = [
+        "source_url",
+        "target_url",
+        "protocol",
+        "outcome",
+        "reason",
+        "attempts",
+        "last_tried",
+    ]
+    list_filter = ["protocol", "outcome", "last_tried"]
+    search_fields = ["source_url", "target_url", "reason"]
+    date_hierarchy = "last_tried"
