@@ -10,8 +10,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -26,6 +25,7 @@ from .errors import (
 )
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
 from .ratelimit import RateLimiter, fetching_source
+from .records import ReceivedPing, Target, deleted_signal_arguments
 from .source import SourceInfo, parse_source
 from .storage import MentionStore, forget_ping, is_stored, store_ping
 from .urls import (
@@ -54,94 +54,6 @@ __all__ = [
 logger = logging.getLogger("pingcore.server")
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Target:
-    """A page of this site that a ping names, as the adapter resolved it."""
-
-    url: str
-    view: Any = None
-    args: tuple[Any, ...] = ()
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ReceivedPing:
-    """A verified ping, handed to the application's ``on_received``."""
-
-    source_url: str
-    target_url: str
-    protocol: str  # "pingback" or "webmention"
-    title: str
-    author: str | None
-    excerpt: str
-    target: Target
-    remote_addr: str | None = None
-    # What kind of response the source is, and what it says of itself, read
-    # from its microformats2 (else JSON-LD, else OpenGraph); see pingcore.mention.
-    kind: str = "mention"  # reply, like, repost, bookmark, rsvp, quote or mention
-    rsvp: str | None = None  # yes, no, maybe, interested
-    author_url: str | None = None
-    author_photo: str | None = None
-    published: datetime | None = None
-    updated: datetime | None = None
-    url: str | None = None  # the entry's own permalink; None means the source URL
-    content_html: str = ""  # sanitized
-    content_text: str = ""
-    syndication: tuple[str, ...] = ()
-
-    @property
-    def view(self) -> Any:
-        return self.target.view
-
-    @property
-    def args(self) -> tuple[Any, ...]:
-        return self.target.args
-
-    @property
-    def kwargs(self) -> Mapping[str, Any]:
-        return self.target.kwargs
-
-    @property
-    def author_or_host(self) -> str:
-        """The author the page names, else the source's host name: always a string.
-
-        A host name says who linked in words a reader recognises, where a page
-        title is often a whole headline. Both adapters' signals carry this.
-        """
-        return self.author or urlsplit(self.source_url).hostname or self.source_url
-
-    def signal_arguments(self) -> dict[str, Any]:
-        """The keyword arguments of the adapters' ``received`` signals.
-
-        pingdjack's (source_url, target_url, view, args, kwargs, author,
-        excerpt) plus title, remote_addr and protocol.
-        """
-        return {
-            "source_url": self.source_url,
-            "target_url": self.target_url,
-            "view": self.view,
-            "args": tuple(self.args),
-            "kwargs": dict(self.kwargs),
-            "author": self.author_or_host,
-            "excerpt": self.excerpt,
-            "title": self.title,
-            "remote_addr": self.remote_addr,
-            "protocol": self.protocol,
-        }
-
-
-def deleted_signal_arguments(source_url: str, target: Target) -> dict[str, Any]:
-    """The keyword arguments of the adapters' ``deleted`` signals (Webmention deletes)."""
-    return {
-        "source_url": source_url,
-        "target_url": target.url,
-        "view": target.view,
-        "args": tuple(target.args),
-        "kwargs": dict(target.kwargs),
-        "protocol": "webmention",
-    }
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal, Protocol
 
 from .errors import DuplicatePing
-from .server import ReceivedPing, Target
+from .records import ReceivedPing, Target
 from .urls import MAX_URL_LENGTH
 
 __all__ = [

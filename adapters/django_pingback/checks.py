@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.urls import NoReverseMatch, reverse
@@ -77,7 +78,7 @@ def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
 
 def check_receivers(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    if received.has_listeners():
+    if received.has_listeners() or apps.is_installed("django_pingback.storage"):
         return []
     return [
         Warning(

@@ -5,13 +5,19 @@ Everything site-specific the core needs is here; views.py only translates HTTP i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from django.apps import apps
 from django.http import Http404, HttpRequest
 
-from pingcore import PingbackServer, ReceivedPing, Target, TargetNotFound, WebmentionReceiver
+from pingcore import (
+    MentionStore,
+    PingbackServer,
+    ReceivedPing,
+    Target,
+    TargetNotFound,
+    WebmentionReceiver,
+)
 from pingcore.server import deleted_signal_arguments
 from pingcore.webmention import Queue
 
@@ -36,13 +42,13 @@ def send_deleted(sender: HttpRequest | None, source_url: str, target: Target) ->
     deleted.send(sender=sender, **deleted_signal_arguments(source_url, target))
 
 
-def stored_duplicate_check() -> Callable[[str, str], bool] | None:
-    """With the storage app installed, a stored pair is a duplicate found without a fetch."""
+def mention_store() -> MentionStore | None:
+    """With the storage app installed, the core stores pings in its ``Pingback`` rows."""
     if not apps.is_installed(STORAGE_APP):
         return None
-    from .storage.receivers import is_stored
+    from .storage.stores import ModelMentionStore
 
-    return is_stored
+    return ModelMentionStore()
 
 
 def pingback_server(request: HttpRequest) -> PingbackServer:
@@ -51,8 +57,8 @@ def pingback_server(request: HttpRequest) -> PingbackServer:
         site_for(SiteContext.from_request(request)),
         partial(send_received, request),
         policy=settings.source_policy(),
-        is_duplicate=stored_duplicate_check(),
         rate_limiter=settings.rate_limiter(),
+        store=mention_store(),
     )
 
 
@@ -69,5 +75,6 @@ def webmention_receiver(
         on_deleted=partial(send_deleted, sender),
         policy=settings.source_policy(),
         rate_limiter=settings.rate_limiter(),
+        store=mention_store(),
         queue=queue,
     )

@@ -321,7 +321,9 @@ def test_a_received_signals_arguments_describe_the_ping_they_came_from() -> None
 
 
 def test_a_signal_without_mention_fields_describes_a_plain_mention() -> None:
-    rebuilt = ping_from_signal(pingback().signal_arguments())
+    pingdjacks = {"source_url", "target_url", "view", "args", "kwargs", "author", "excerpt"}
+    arguments = {k: v for k, v in pingback().signal_arguments().items() if k in pingdjacks}
+    rebuilt = ping_from_signal(arguments)
 
     assert (rebuilt.kind, rebuilt.author_url, rebuilt.syndication) == ("mention", None, ())
 

@@ -10,8 +10,7 @@ from django.core.cache import cache
 from django.dispatch import Signal
 from pytest_httpserver import HTTPServer
 
-from django_pingback import deleted, received
-from django_pingback.storage import receivers as storage_receivers
+from django_pingback import received, receiving
 
 XML = "text/xml"
 FORM = "application/x-www-form-urlencoded"
@@ -86,12 +85,9 @@ def connect() -> Iterator[Callable[..., None]]:
 
 
 @pytest.fixture
-def without_storage() -> Iterator[None]:
-    """The storage app's receivers disconnected, for tests of a site's own receivers."""
-    received.disconnect(dispatch_uid=storage_receivers.RECEIVED_UID)
-    deleted.disconnect(dispatch_uid=storage_receivers.DELETED_UID)
-    yield
-    storage_receivers.connect()
+def without_storage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The endpoints store nothing in the storage app, for tests of a site's own receivers."""
+    monkeypatch.setattr(receiving, "mention_store", lambda: None)
 
 
 def pingback_call(source_url: object, target_url: object) -> bytes:

@@ -37,6 +37,7 @@ def test_all_is_sorted_and_holds_pingdjacks_names():
         "external_urls",
         "ping",
         "ping_external_urls",
+        "pingable",
         "pingback_headers",
         "received",
         "server_view",

@@ -41,7 +41,7 @@ def test_settings_feed_the_fetch_policy(settings):
 @pytest.mark.parametrize("value", [float("inf"), float("nan"), 0])
 def test_a_fetch_timeout_the_core_refuses_never_becomes_the_policy(settings, value):
     settings.PINGBACK_FETCH_TIMEOUT = value
-    with pytest.raises(ValueError, match="^PINGBACK_FETCH_TIMEOUT must be a positive, finite"):
+    with pytest.raises(ValueError, match="^PINGBACK_FETCH_TIMEOUT is .*positive, finite"):
         pingback_settings.fetch_policy()
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from django_pingback import DuplicatePing, received
+from django_pingback import DuplicatePing
 from django_pingback.storage.models import Pingback, SentPing
 from django_pingback.storage.receivers import forget_ping, store_ping
 from django_pingback.storage.stores import ModelSendHistory
@@ -43,7 +43,7 @@ def add(source: str, *, kind: str = "mention", approved: bool = True, target: st
 
 @pytest.mark.django_db
 def test_the_received_signal_stores_the_mention_fields_it_carries():
-    received.send(
+    store_ping(
         sender=None,
         **signal_kwargs(
             kind="reply",

@@ -59,6 +59,17 @@ def test_the_signal_sends_exactly_the_django_adapters_arguments_plus_protocol(
         "title",
         "remote_addr",
         "protocol",
+        # What the source says of itself (pingcore.mention), on both adapters alike.
+        "kind",
+        "rsvp",
+        "author_url",
+        "author_photo",
+        "published",
+        "updated",
+        "url",
+        "content_html",
+        "content_text",
+        "syndication",
     }
 
 

@@ -102,7 +102,7 @@ def test_ping_links_pings_on_a_thread_and_returns_a_future_of_the_results(
         ("INFO", "flask-pingback"),
         ("WARNING", "flask-pingback"),
     ]
-    registered = f"ping from {bob_root}/posts/reply/ to {alice_root}/posts/hello/: registered"
+    registered = f"ping from '{bob_root}/posts/reply/' to '{alice_root}/posts/hello/': registered"
     assert logged[0].getMessage().startswith(registered)
     assert "no endpoint" in logged[1].getMessage()
 

@@ -1,4 +1,9 @@
-"""The storage app: its receivers are connected, and the checks registered, when Django is ready."""
+"""The storage app: the endpoints store verified pings in its rows (through the core's rules).
+
+Nothing is connected to the signals: the views hand ``ModelMentionStore`` to
+the core, which stores after the ``received`` signal (so a receiver can still
+refuse a ping) and deletes after ``deleted``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,5 @@ class PingbackStorageConfig(AppConfig):
 
     def ready(self) -> None:
         from ..checks import register_checks
-        from . import receivers
 
-        receivers.connect()
         register_checks()
