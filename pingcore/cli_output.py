@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from .client import Outcome, PingResult
+from .errors import reword_hint
 
 __all__ = [
     "Progress",
@@ -24,6 +25,7 @@ __all__ = [
     "printable",
     "progress_display",
     "result_json",
+    "result_message",
     "result_reason",
     "results_table",
     "summary",
@@ -90,7 +92,7 @@ def outcome_line(result: PingResult) -> str:
         words += f" at {printable(result.endpoint)}"
     if result.fault_code:
         words += f" (fault {result.fault_code})"
-    message = printable(result.message)
+    message = result_message(result)
     return f"{words}: {message}" if message else words
 
 
@@ -102,9 +104,17 @@ def use_rich(stream: TextIO) -> bool:
     return importlib.util.find_spec("rich") is not None
 
 
+def result_message(result: PingResult) -> str:
+    """The server's or the fetcher's words, printable; a refusal's hint names the option."""
+    message = result.message
+    if result.outcome is Outcome.BLOCKED:
+        message = reword_hint(message, "cli")
+    return printable(message)
+
+
 def result_reason(result: PingResult) -> str:
     """The reason column: the server's or the fetcher's words, with the fault code if any."""
-    message = printable(result.message)
+    message = result_message(result)
     if result.fault_code:
         return f"fault {result.fault_code}: {message}"
     return message
@@ -120,7 +130,7 @@ def result_json(result: PingResult) -> dict[str, Any]:
         "failed": result.failed,
         "protocol": result.protocol,
         "endpoint": None if result.endpoint is None else printable(result.endpoint),
-        "message": printable(result.message),
+        "message": result_message(result),
         "fault_code": result.fault_code,
     }
 
