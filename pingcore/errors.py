@@ -276,6 +276,7 @@ class BlockedURL(FetchError):
         self.setting = setting if setting is not None else _setting_named_in(message)
 
     def message_for(self, vocabulary: HintVocabulary) -> str:
+        """The message, ending with the hint for ``setting`` in ``vocabulary``'s words."""
         return reword_hint(str(self), vocabulary, setting=self.setting)
 
 
