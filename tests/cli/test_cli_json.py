@@ -92,3 +92,14 @@ def test_json_strings_from_a_page_are_filtered_and_ascii(pingcore: Pingcore, sit
     assert run.returncode == 0, run.stderr
     assert run.stdout.isascii()
     assert json.loads(run.stdout)["title"] == "My evil post"
+
+
+def test_a_ping_to_a_page_without_an_endpoint_fails_with_or_without_json(
+    pingcore: Pingcore, site: Site
+) -> None:
+    target = site.page("/silent/", "<title>no endpoint</title>")
+    as_text = pingcore("ping", "http://source.example/", target, "--allow-private")
+    as_json = pingcore("ping", "http://source.example/", target, "--allow-private", "--json")
+    assert as_text.returncode == as_json.returncode == 1
+    assert "advertises no Webmention or Pingback endpoint" in as_text.error_line
+    assert json.loads(as_json.stdout)["outcome"] == "no endpoint"
