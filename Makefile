@@ -6,16 +6,21 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.pingcore-installed
 
-.PHONY: demo test lint bench fuzz load clean
+.PHONY: demo serve test lint bench docs fuzz load clean
 
 $(STAMP): pyproject.toml
+	@echo "Setting up the environment in $(VENV) (the first time takes a minute or two)..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,django,flask]'
+	$(PY) -m pip install --quiet -e '.[dev,django,flask,docs]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m pingcore demo
+
+# The demo's two blogs, kept up until Ctrl-C: open them in a browser.
+serve: $(STAMP)
+	$(PY) -m pingcore demo --serve
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -28,8 +33,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+# The documentation site, into site/; a warning (a broken link, a missing page) fails it.
+docs: $(STAMP)
+	@# Not --quiet: it hides the warnings from --strict too, which then passes them.
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+	$(PY) .ci/check-api-reference site
+
 clean:
-	rm -rf $(VENV) .nox .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .nox .pytest_cache .mypy_cache .ruff_cache site
 
 matrix: $(STAMP)
 	$(PY) -m nox

@@ -7,20 +7,30 @@ Each subcommand is one function from parsed arguments to an exit status;
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
 from ._version import __version__
-from .cli_output import printable, progress_display, result_json, results_table
-from .client import ping, ping_external_urls
+from .addresses import blocked_reason
+from .cli_output import (
+    Progress,
+    outcome_line,
+    printable,
+    progress_display,
+    result_json,
+    results_table,
+)
+from .client import Outcome, PingResult, ping, ping_external_urls, result_for_error
 from .discovery import PROTOCOLS, discover_endpoint
 from .errors import (
-    DuplicatePing,
+    BlockedURL,
     FetchError,
     FetchTimeout,
     NoEndpoint,
@@ -28,8 +38,9 @@ from .errors import (
     ResponseTooLarge,
     SourceHasNoLink,
     SourceNotFound,
+    reword_hint,
 )
-from .fetch import Fetcher, FetchPolicy
+from .fetch import Fetcher, FetchPolicy, system_resolver
 from .htmltree import decode_html
 from .links import external_urls
 from .server import SOURCE_UNAVAILABLE, check_ping_params
@@ -49,13 +60,8 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 # resolves, and external_urls does no I/O. With it, every absolute link of a
 # file counts and its relative links (the site's own pages) do not.
 NO_ROOT = "http://no-root.invalid/"
-
-# The fetcher's hints name FetchPolicy fields; the command's user has options instead.
-_OPTION_HINTS = {
-    "Pass FetchPolicy(allow_private_addresses=True) to allow it.": "Pass --allow-private "
-    "to allow it.",
-    "Pass FetchPolicy(allowed_ports=...) to allow it.": "Pass --allow-port PORT to allow it.",
-}
+# Names that are loopback by definition (RFC 6761), looked up nowhere.
+LOCAL_NAMES = ("localhost", ".localhost")
 
 
 class UsageError(Exception):
@@ -64,6 +70,10 @@ class UsageError(Exception):
 
 class CommandError(Exception):
     """The command could not do what was asked: exit status 1, the message on stderr."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C: exit status 130, the message (what was done, what was dropped) on stderr."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -163,11 +173,31 @@ def fetch_policy(args: argparse.Namespace) -> FetchPolicy:
     return policy
 
 
+def is_local(url: str | None) -> bool:
+    """True when ``url``'s host is loopback or private, where --allow-private lifts every rule."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host:
+        return False
+    if host == LOCAL_NAMES[0] or host.endswith(LOCAL_NAMES[1]):
+        return True
+    try:
+        # Only after a refusal, to name the right fix: the fetcher judged the
+        # port before looking the name up.
+        addresses = system_resolver(host, parts.port or 80)
+    except (OSError, UnicodeError, ValueError):
+        return False
+    return any(blocked_reason(address) is not None for address in addresses)
+
+
 def fetch_failure(exc: FetchError) -> str:
-    """The fetcher's reason, with the option that would change the answer."""
-    message = str(exc)
-    for hint, option in _OPTION_HINTS.items():
-        message = message.replace(hint, option)
+    """The fetcher's reason, with the one option that would change the answer."""
+    if isinstance(exc, BlockedURL) and exc.setting == "allowed_ports" and is_local(exc.url):
+        # A local address under --allow-private has no port rule at all, and
+        # --allow-port alone would only meet the address rule next.
+        message = reword_hint(str(exc), "cli", setting="allow_private_addresses")
+    else:
+        message = exc.message_for("cli")
     if isinstance(exc, ResponseTooLarge):
         message += " (--max-bytes raises the limit)"
     elif isinstance(exc, FetchTimeout):
@@ -195,6 +225,11 @@ def read_file(name: str) -> str:
 # -- the subcommands --------------------------------------------------------------
 
 
+def print_json(value: object) -> None:
+    # ASCII only: whatever survived printable() reaches the terminal as \u escapes.
+    print(json.dumps(value, indent=2, ensure_ascii=True))
+
+
 def links_command(args: argparse.Namespace) -> int:
     if is_http_url(args.page):
         base_url, html = fetch_page(args.page, fetch_policy(args))
@@ -202,32 +237,54 @@ def links_command(args: argparse.Namespace) -> int:
     else:
         base_url, html = None, read_file(args.page)
         root = args.root or NO_ROOT
-    for url in external_urls(html, root, base_url=base_url):
-        print(url)
+    urls = [printable(url) for url in external_urls(html, root, base_url=base_url)]
+    if args.json:
+        print_json(urls)
+    else:
+        for url in urls:
+            print(url)
     return EXIT_OK
 
 
 def discover_command(args: argparse.Namespace) -> int:
     endpoint = discover_endpoint(args.url, policy=fetch_policy(args), protocol=args.protocol)
+    if args.json:
+        found = None if endpoint is None else printable(endpoint.url)
+        protocol = None if endpoint is None else endpoint.protocol
+        print_json({"url": args.url, "protocol": protocol, "endpoint": found})
+        return EXIT_OK if endpoint is not None else EXIT_FAILURE
     if endpoint is None:
         raise NoEndpoint(args.url)
-    print(f"{endpoint.protocol} {endpoint.url}")
+    print(f"{endpoint.protocol} {printable(endpoint.url)}")
     return EXIT_OK
 
 
-def ping_command(args: argparse.Namespace) -> int:
+def ping_once(args: argparse.Namespace) -> PingResult:
+    """The ping as a result, whatever came of it: the same shape as ping-all's rows."""
     policy = fetch_policy(args)
     try:
-        result = ping(args.source, args.target, policy=policy, protocol=args.protocol)
-    except DuplicatePing as exc:
-        # Not a failure: the target has the ping already.
-        print(f"already registered (fault {exc.fault_code}): {printable(exc.message)}")
-        return EXIT_OK
-    except PingbackError as exc:
-        fault = f"fault {exc.fault_code}: " if exc.fault_code else ""
-        raise CommandError(f"the ping was refused: {fault}{printable(exc.message)}") from None
-    answer = printable(result.message)
-    print(f"{result.outcome.value} over {result.protocol} at {result.endpoint}: {answer}")
+        return ping(args.source, args.target, policy=policy, protocol=args.protocol)
+    except (PingbackError, FetchError, NoEndpoint) as exc:
+        result = result_for_error(args.source, args.target, exc)
+        if isinstance(exc, FetchError):
+            return dataclasses.replace(result, message=fetch_failure(exc))
+        return result
+
+
+def ping_command(args: argparse.Namespace) -> int:
+    result = ping_once(args)
+    if args.json:
+        # The one ping asked for did not reach the target unless it is ok, as without --json.
+        print_json(result_json(result))
+        return EXIT_OK if result.ok else EXIT_FAILURE
+    if result.outcome is Outcome.REFUSED:
+        fault = f"fault {result.fault_code}: " if result.fault_code else ""
+        raise CommandError(f"the ping was refused: {fault}{printable(result.message)}")
+    if result.failed or result.outcome is Outcome.NO_ENDPOINT:
+        # The fetcher's or the discovery's reason, as every other command gives it.
+        raise CommandError(result.message)
+    # Not a failure when the target had the ping already: it knows of the link.
+    print(outcome_line(result))
     return EXIT_OK
 
 
@@ -240,25 +297,49 @@ def ping_all_command(args: argparse.Namespace) -> int:
     root = args.root or site_root(args.source_url)
     targets = external_urls(html, root, base_url=args.source_url)
     if args.json:
-        results = ping_external_urls(
-            args.source_url, html, root, policy=policy, protocol=args.protocol
-        )
-        print(json.dumps([result_json(result) for result in results], indent=2))
+        with counted_pings(len(targets)) as count:
+            results = ping_external_urls(
+                args.source_url, html, root, policy=policy, protocol=args.protocol, progress=count
+            )
+        print_json([result_json(result) for result in results])
     elif not targets:
         print(f"No external links in {args.source_url}: nothing to ping.")
         return EXIT_OK
     else:
-        with progress_display(len(targets), sys.stderr) as progress:
+        with (
+            progress_display(len(targets), sys.stderr) as progress,
+            counted_pings(len(targets), progress) as count,
+        ):
             results = ping_external_urls(
                 args.source_url,
                 html,
                 root,
                 policy=policy,
                 protocol=args.protocol,
-                progress=progress,
+                progress=count,
             )
         results_table(results, sys.stdout)
     return EXIT_FAILURE if any(result.failed for result in results) else EXIT_OK
+
+
+@contextmanager
+def counted_pings(total: int, then: Progress | None = None) -> Iterator[Progress]:
+    """A progress callback that counts finished pings, so that Ctrl-C can say how many."""
+    done = 0
+
+    def count(finished: int, total: int, result: PingResult) -> None:
+        nonlocal done
+        done = finished
+        if then is not None:
+            then(finished, total, result)
+
+    try:
+        yield count
+    except KeyboardInterrupt:
+        pings = "ping" if total == 1 else "pings"
+        raise Interrupted(
+            f"Interrupted: {done} of {total} {pings} sent, {total - done} dropped."
+        ) from None
 
 
 class ServerFault(CommandError):
@@ -296,6 +377,23 @@ def inspect_command(args: argparse.Namespace) -> int:
         raise ServerFault(
             SourceHasNoLink.fault_code, SourceHasNoLink.default_message, str(exc)
         ) from None
+    if args.json:
+        print_json(
+            {
+                "source": source,
+                "target": target,
+                **{
+                    name: None if value is None else printable(value)
+                    for name, value in (
+                        ("title", info.title),
+                        ("author", info.author),
+                        ("excerpt", info.excerpt),
+                        ("link", info.link_text),
+                    )
+                },
+            }
+        )
+        return EXIT_OK
     host = urlsplit(source).hostname
     author = info.author or f"(none named: a pingcore server gives the host, {host})"
     for label, value in (
@@ -341,6 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
             add_fetch_options(sub, defaults=False)
         return sub
 
+    def json_option(sub: argparse.ArgumentParser, what: str) -> None:
+        sub.add_argument("--json", action="store_true", help=f"print {what} as JSON")
+
     def protocol_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--protocol", choices=PROTOCOLS, help="only this protocol (default: Webmention first)"
@@ -357,15 +458,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="links under this URL are the site's own (default: the page's site root; "
         "for a file, relative links)",
     )
+    json_option(links, "the links as a list")
 
     discover = command("discover", discover_command, "the endpoint and protocol a page advertises")
     discover.add_argument("url", metavar="URL", type=http_url)
     protocol_option(discover)
+    json_option(discover, "the protocol and endpoint (null when there is none)")
 
     one = command("ping", ping_command, "send one ping and show the server's answer")
     one.add_argument("source", metavar="SOURCE", type=http_url, help="the page that links")
     one.add_argument("target", metavar="TARGET", type=http_url, help="the page it links to")
     protocol_option(one)
+    json_option(one, "the result, failed or not, as ping-all does")
 
     every = command("ping-all", ping_all_command, "ping every external link of a published page")
     every.add_argument("source_url", metavar="SOURCE_URL", type=http_url, help="the page's URL")
@@ -388,12 +492,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inspect.add_argument("source", metavar="SOURCE", type=http_url, help="the page that links")
     inspect.add_argument("target", metavar="TARGET", type=http_url, help="the page it links to")
+    json_option(inspect, "what the server would store")
 
     demo = command(
         "demo", demo_command, "two blogs on loopback ping each other (make demo)", fetches=False
     )
     demo.add_argument("--serve", action="store_true", help="then keep both blogs up until Ctrl-C")
     return parser
+
+
+def abandon_pings_in_flight() -> None:
+    """Exit now, as Ctrl-C asked, rather than wait for the pings still in flight.
+
+    Their threads would otherwise hold the process until each one's deadline
+    (10 seconds by default), and a second Ctrl-C during that wait would end in
+    a traceback from the interpreter's shutdown. Nothing else is left to clean
+    up: ping-all writes no files.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 def error(message: str) -> None:
@@ -410,7 +528,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
+    except Interrupted as exc:
+        sys.stderr.write(f"pingcore: {exc}\n")
+        abandon_pings_in_flight()
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
+        sys.stderr.write("pingcore: Interrupted.\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`pingcore links ... | head`): nothing more to say,

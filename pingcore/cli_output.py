@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
 from .client import Outcome, PingResult
+from .errors import reword_hint
 
 __all__ = [
     "Progress",
+    "outcome_line",
+    "outcome_words",
     "printable",
     "progress_display",
     "result_json",
+    "result_message",
     "result_reason",
     "results_table",
     "summary",
@@ -29,15 +34,66 @@ __all__ = [
 
 Progress = Callable[[int, int, PingResult], None]
 
-# C0 and C1 controls and DEL (what could move a terminal's cursor or change its state),
-# and runs of white space: each becomes one space.
-_CONTROLS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+# A repeat that a Webmention receiver reports in words, since the protocol has no code
+# for it (pingcore's own says "already registered").
+_REPEAT_WORDS = re.compile(r"\balready\b", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
 COLUMNS = ("target", "protocol", "outcome", "reason")
 
 
+def _shown(char: str) -> str:
+    """What an unprintable character becomes: nothing, a space, or itself."""
+    if char.isprintable():
+        return char
+    category = unicodedata.category(char)
+    if category == "Cf":
+        # Format characters draw nothing but reorder or hide what is around them:
+        # bidi embeddings, overrides and isolates, zero-width spaces, the BOM.
+        return ""
+    if category == "Cs":
+        return "\ufffd"  # a lone surrogate cannot be written to a terminal at all
+    if category in ("Co", "Cn"):
+        return char  # private use and unassigned: drawn as a box, harmless
+    return " "  # Cc (C0, C1, DEL: escape sequences), Zl, Zp and the other spaces
+
+
 def printable(text: str) -> str:
-    """``text`` on one line without control characters (escape sequences included)."""
-    return _CONTROLS.sub(" ", text).strip()
+    """``text`` as it may be shown: the one filter for every string that came from a page.
+
+    On one line, without C0 or C1 controls (escape sequences included), and
+    without the format characters that reorder or hide text (the bidi
+    controls U+202A-202E and U+2066-2069, U+200B-200F, U+FEFF and every other
+    Unicode Cf).
+    """
+    if not text.isprintable():
+        text = "".join(map(_shown, text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def outcome_words(result: PingResult) -> str:
+    """What came of a ping, in the same words whichever protocol carried it.
+
+    A repeated Pingback is fault 48; a repeated Webmention is a success whose
+    answer says it was known already: both read "already registered".
+    """
+    if result.outcome in (Outcome.REGISTERED, Outcome.ACCEPTED) and _REPEAT_WORDS.search(
+        result.message
+    ):
+        return Outcome.ALREADY_REGISTERED.value
+    return result.outcome.value
+
+
+def outcome_line(result: PingResult) -> str:
+    """One ping as a line: ``registered over pingback at URL: the server's answer``."""
+    words = outcome_words(result)
+    if result.protocol:
+        words += f" over {result.protocol}"
+    if result.endpoint:
+        words += f" at {printable(result.endpoint)}"
+    if result.fault_code:
+        words += f" (fault {result.fault_code})"
+    message = result_message(result)
+    return f"{words}: {message}" if message else words
 
 
 def use_rich(stream: TextIO) -> bool:
@@ -48,9 +104,17 @@ def use_rich(stream: TextIO) -> bool:
     return importlib.util.find_spec("rich") is not None
 
 
+def result_message(result: PingResult) -> str:
+    """The server's or the fetcher's words, printable; a refusal's hint names the option."""
+    message = result.message
+    if result.outcome is Outcome.BLOCKED:
+        message = reword_hint(message, "cli")
+    return printable(message)
+
+
 def result_reason(result: PingResult) -> str:
     """The reason column: the server's or the fetcher's words, with the fault code if any."""
-    message = printable(result.message)
+    message = result_message(result)
     if result.fault_code:
         return f"fault {result.fault_code}: {message}"
     return message
@@ -59,14 +123,14 @@ def result_reason(result: PingResult) -> str:
 def result_json(result: PingResult) -> dict[str, Any]:
     """One result as JSON: django_pingback's task summary, and the source."""
     return {
-        "source_url": result.source_url,
-        "target_url": result.target_url,
-        "outcome": result.outcome.value,
+        "source_url": printable(result.source_url),
+        "target_url": printable(result.target_url),
+        "outcome": outcome_words(result),
         "ok": result.ok,
         "failed": result.failed,
         "protocol": result.protocol,
-        "endpoint": result.endpoint,
-        "message": result.message,
+        "endpoint": None if result.endpoint is None else printable(result.endpoint),
+        "message": result_message(result),
         "fault_code": result.fault_code,
     }
 
@@ -85,7 +149,7 @@ def _rows(results: Sequence[PingResult]) -> list[tuple[str, str, str, str]]:
         (
             printable(result.target_url),
             result.protocol or "-",
-            result.outcome.value,
+            outcome_words(result),
             result_reason(result),
         )
         for result in results
@@ -134,7 +198,7 @@ def progress_display(total: int, stream: TextIO) -> Iterator[Progress]:
     if not use_rich(stream):
 
         def line(done: int, total: int, result: PingResult) -> None:
-            outcome = result.outcome.value
+            outcome = outcome_words(result)
             stream.write(f"[{done}/{total}] {printable(result.target_url)}: {outcome}\n")
             stream.flush()
 

@@ -155,6 +155,14 @@ class Blog:
         pings: list[dict[str, str]] = self.site.stored_pings(self.root)
         return pings
 
+    def admin(self) -> tuple[str, str, str] | None:
+        """The blog's admin (URL, user name, password), if it has one."""
+        admin = getattr(self.site, "admin", None)
+        if admin is None:
+            return None
+        url, user, password = admin(self.root)
+        return str(url), str(user), str(password)
+
 
 def say(text: str = "") -> None:
     # Flushed line by line: `--serve` is read through a pipe while it runs.
@@ -227,12 +235,24 @@ def tell_story(django: Blog, flask: Blog, examples: Path, out: Say) -> bool:
     return True
 
 
+def admin_lines(blogs: tuple[Blog, ...]) -> Iterator[str]:
+    """Where each blog's admin is and how to log in: said once, while the blogs are up."""
+    for blog in blogs:
+        admin = blog.admin()
+        if admin is not None:
+            url, user, password = admin
+            yield f"The {blog.name}'s admin, where pings await approval: {url}"
+            yield f"  user {user}, password {password} (made for this run only)"
+
+
 def keep_serving(django: Blog, flask: Blog, out: Say) -> None:
     """Keep both blogs up, their pages listing the pings, until Ctrl-C or SIGTERM."""
     out("")
     out("Serving the two blogs until Ctrl-C; the pinged posts:")
     for blog in (django, flask):
         out(f"  {blog.name:<12} {blog.urls[blog.blogger.first.slug]}")
+    for line in admin_lines((django, flask)):
+        out(line)
     out("Open them in a browser, or ask any Pingback client: they advertise their endpoints.")
     with interrupted_by_sigterm():
         try:

@@ -7,6 +7,18 @@ pingdjack's API is kept: ``server_view``, ``received``, ``UnpingableTarget``,
 ``external_urls`` and ``ping``.
 """
 
+# The framework comes with an extra; without it, say which one rather than
+# let the first import deep inside fail with a bare module name.
+try:
+    import asgiref  # noqa: F401
+    import django  # noqa: F401
+except ImportError as missing:
+    raise ModuleNotFoundError(
+        f"django_pingback needs Django ({missing.name} is not installed): "
+        'pip install "pingcore[django]"',
+        name=missing.name,
+    ) from missing
+
 from pingcore import (
     AccessDenied,
     DuplicatePing,

@@ -4,6 +4,18 @@
 ``received`` and ``deleted`` signals; ``ping_links`` pings a post's links.
 """
 
+# The framework comes with an extra; without it, say which one rather than
+# let the first import deep inside fail with a bare module name.
+try:
+    import blinker  # noqa: F401
+    import flask  # noqa: F401
+except ImportError as missing:
+    raise ModuleNotFoundError(
+        f"flask_pingback needs Flask and blinker ({missing.name} is not installed): "
+        'pip install "pingcore[flask]"',
+        name=missing.name,
+    ) from missing
+
 from pingcore.errors import (
     AccessDenied,
     DuplicatePing,

@@ -4,11 +4,16 @@ Django's settings belong to the process, so the site runs once per process.
 """
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import urljoin
 
 NAME = "Django blog"
 WIRING = "django_pingback with its storage app"
+ADMIN_USER = "demo"
+# A new password each run, made at start and printed by the demo: the admin is
+# reachable by anyone on this machine while the demo serves.
+_admin_password = ""
 
 
 def start(data_dir):
@@ -18,12 +23,23 @@ def start(data_dir):
     os.environ["DJANGO_SETTINGS_MODULE"] = "django_blog.settings"
     os.environ["DJANGO_BLOG_DATA_DIR"] = str(Path(data_dir))
 
+    from django.contrib.auth import get_user_model
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.management import call_command
 
     from .wsgi import application  # django.setup() happens here
 
     call_command("migrate", verbosity=0, interactive=False)
-    return application
+    global _admin_password
+    _admin_password = secrets.token_urlsafe(12)
+    get_user_model().objects.create_superuser(ADMIN_USER, password=_admin_password)
+    # The admin's stylesheets, served as runserver would (DEBUG is on).
+    return StaticFilesHandler(application)
+
+
+def admin(site_root):
+    """Where the admin is, and the demo superuser's name and password."""
+    return urljoin(site_root, "admin/"), ADMIN_USER, _admin_password
 
 
 def add_post(site_root, *, slug, title, author, body):

@@ -1,5 +1,6 @@
-"""The blog's pages, and the two endpoints exactly as the README puts them."""
+"""The blog's pages, the two endpoints exactly as the README puts them, and the admin."""
 
+from django.contrib import admin
 from django.urls import path
 
 import django_pingback
@@ -12,4 +13,5 @@ urlpatterns = [
     path("posts/<str:slug>/", views.show_post, name="show_post"),
     path("blog/pingback/", django_pingback.server_view, name="pingback"),
     path("blog/webmention/", django_pingback.webmention_view, name="webmention"),
+    path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -128,6 +129,30 @@ class Serving:
         return self.stopped
 
 
+def admin_lists_the_ping(admin_url: str, user: str, password: str, *, source: str) -> bool:
+    """Log in to the Django admin as a person would, and look for the ping in its list."""
+    with httpx.Client(base_url=admin_url, follow_redirects=True) as browser:
+        login = browser.get("login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)
+        assert token is not None, login.text[:500]
+        logged_in = browser.post(
+            "login/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "username": user,
+                "password": password,
+                "next": "/admin/",
+            },
+        )
+        assert logged_in.status_code == 200
+        assert "Log out" in logged_in.text or "logout" in logged_in.text, logged_in.text[:500]
+        pings = browser.get("pingback_storage/pingback/")
+        assert pings.status_code == 200, pings.status_code
+        style = browser.get(urljoin(admin_url, "/static/admin/css/base.css"))
+        assert style.status_code == 200  # the admin is styled, not bare HTML
+        return source in pings.text
+
+
 def test_serve_keeps_both_blogs_up_with_their_pings_on_the_pages(
     pingcore: Pingcore, tmp_path: Path
 ) -> None:
@@ -159,8 +184,17 @@ def test_serve_keeps_both_blogs_up_with_their_pings_on_the_pages(
         assert f'<link rel="pingback" href="{endpoint}">' in flask_page.text
         assert 'rel="webmention"' in flask_page.headers["Link"]
         assert "/posts/on-owning-your-words/" in flask_page.text
-        assert "by Ada Quill, over webmention" in flask_page.text
+        assert "by Ada Quill, over Webmention" in flask_page.text
         assert "On owning your words | Ada&#39;s notes" in flask_page.text
+
+        # The admin, with the superuser the demo printed, lists the stored ping.
+        admin = re.search(
+            r"The Django blog's admin, where pings await approval: (http://\S+)\n"
+            r"  user (\S+), password (\S+) \(made for this run only\)\n",
+            "".join(lines),
+        )
+        assert admin is not None, "".join(lines)
+        assert admin_lists_the_ping(*admin.groups(), source="/posts/reading-ada/")
 
         # Any client finds the endpoints: pingcore's own, here.
         found = pingcore("discover", "--allow-private", django_post)

@@ -123,3 +123,38 @@ def test_fetch_options_work_before_or_after_the_subcommand(argv: list[str]) -> N
 
 def test_without_options_the_policy_is_the_safe_default() -> None:
     assert fetch_policy(build_parser().parse_args(["links", "-"])) == FetchPolicy()
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+    + ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u00ad", "\u061c"],
+)
+def test_printable_text_drops_bidi_and_other_format_characters(hidden: str) -> None:
+    assert printable(f"evil{hidden}.example/gpj.exe") == "evil.example/gpj.exe"
+
+
+def test_printable_text_makes_line_separators_and_odd_spaces_one_space() -> None:
+    assert printable("a\u2028b\u2029c\u00a0\u3000d\t\te") == "a b c d e"
+
+
+def test_printable_text_keeps_letters_of_every_script() -> None:
+    assert printable("café Ελλάδα 日本語 עברית 🙂") == "café Ελλάδα 日本語 עברית 🙂"
+
+
+def test_a_rich_table_shows_neither_markup_nor_bidi_controls() -> None:
+    sneaky = PingResult(
+        "http://a.example/post",
+        "http://b.example/\u202eexe.txt",
+        Outcome.REFUSED,
+        "webmention",
+        message="[red]fake[/red] \u2066ok\u2069 \x9b31m",
+        fault_code=None,
+    )
+    terminal = Terminal()
+    results_table([sneaky], terminal)
+    shown = terminal.getvalue()
+    assert "[red]fake[/red]" in shown  # printed as text, not read as markup
+    for control in ("\u202e", "\u2066", "\u2069", "\x9b"):
+        assert control not in shown
+    assert "http://b.example/exe.txt" in shown

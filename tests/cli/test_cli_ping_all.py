@@ -123,3 +123,17 @@ def test_an_unreadable_html_file_is_one_line(pingcore: Pingcore, tmp_path: Path)
     run = pingcore("ping-all", "http://127.0.0.1/post/", "--html", str(tmp_path / "none.html"))
     assert run.returncode == 1
     assert "cannot read" in run.error_line
+
+
+def test_a_blocked_target_in_the_table_names_the_commands_option(
+    pingcore: Pingcore, site: Site
+) -> None:
+    blocked = "http://10.1.2.3/post/"  # a private address literal: refused before any connection
+    run = pingcore(
+        "ping-all", "http://source.example/", "--html", "-", stdin=f'<a href="{blocked}">x</a>'
+    )
+    assert run.returncode == 1
+    row = run.stdout.splitlines()[1]
+    assert row.split()[:3] == [blocked, "-", "blocked"]
+    assert row.endswith("Pass --allow-private to allow it.")
+    assert "FetchPolicy" not in run.stdout
