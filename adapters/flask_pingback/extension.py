@@ -54,6 +54,7 @@ from .advertising import (
     webmention_url,
 )
 from .config import DEFAULT_CONFIG, read_config
+from .display import register_mentions
 from .sending import PingJob, run_in_thread, site_root
 from .signals import deleted, received
 from .targets import app_hosts, site_for, warn_unconfigured
@@ -348,6 +349,8 @@ class Pingback:
         app.add_template_global(pingback_url)
         app.add_template_global(pingback_link)
         app.add_template_global(webmention_url)
+        if hasattr(self.store, "approved_mentions"):
+            register_mentions(app, self.store)  # {{ mentions(url) }} reads the same rows
 
     def ping_links(
         self,

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import Flask
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -45,16 +44,9 @@ from pingcore.storage import (
     KIND_MAX_LENGTH,
     PROTOCOL_MAX_LENGTH,
     TITLE_MAX_LENGTH,
-    MentionStore,
     StoredMention,
-    StoreResult,
-    forget_ping,
-    ping_from_signal,
-    store_ping,
 )
 from pingcore.urls import MAX_URL_LENGTH, normalize_url
-
-from .signals import deleted, received
 
 __all__ = [
     "SQLAlchemyMentionStore",
@@ -65,7 +57,6 @@ __all__ = [
     "mentions_table",
     "metadata",
     "sent_pings_table",
-    "store_pings",
 ]
 
 OUTCOME_MAX_LENGTH = 20
@@ -366,20 +357,3 @@ class SQLAlchemySendHistory:
             # Another process recorded the pair between the two statements: replace its row.
             with self.engine.begin() as connection:
                 connection.execute(update(sent_pings_table).where(pair).values(values))
-
-
-def store_pings(app: Flask, store: MentionStore) -> None:
-    """Store every ping ``app`` receives in ``store`` by pingcore's rules; forget deleted ones.
-
-    The ``received`` and ``deleted`` receivers a site would otherwise write: a
-    repeated Pingback is fault 48, a repeated Webmention an update.
-    """
-
-    def keep(sender: Flask, **arguments: Any) -> StoreResult:
-        return store_ping(store, ping_from_signal(arguments))
-
-    def forget(sender: Flask, source_url: str, target_url: str, **extra: Any) -> bool:
-        return forget_ping(store, source_url, target_url)
-
-    received.connect(keep, sender=app, weak=False)
-    deleted.connect(forget, sender=app, weak=False)

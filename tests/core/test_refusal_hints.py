@@ -6,7 +6,7 @@ import pytest
 
 from pingcore import BlockedAddress, BlockedURL, FetchPolicy
 from pingcore.errors import reword_hint, setting_hint
-from pingcore.fetch import _checked_url
+from pingcore.fetch._policy import checked_url as _checked_url
 
 
 def refusal(url: str, policy: FetchPolicy | None = None) -> BlockedURL:

@@ -64,13 +64,12 @@ def load_blog(
 
 
 def stored(blog: ModuleType) -> list[tuple[str, str, str, str]]:
-    """The rows of the example's database (none before its first ping)."""
+    """The rows of the example's database file, read with plain sqlite3."""
     path = Path(blog.app.config["PINGS_DATABASE"])
-    if not path.exists():
-        return []
     with closing(sqlite3.connect(path)) as db:
         return db.execute(
-            "SELECT post, source_url, author, protocol FROM pings ORDER BY source_url"
+            "SELECT target_url, source_url, author, protocol FROM pingback_mentions"
+            " ORDER BY source_url"
         ).fetchall()
 
 
@@ -87,7 +86,22 @@ def test_the_example_stores_a_ping_once_and_refuses_the_duplicate_with_fault_48(
             ping(reply, post, policy=LOOPBACK)
 
     assert first.outcome is Outcome.REGISTERED
-    assert stored(blog) == [("hello-world", reply, "Bob Example", "pingback")]
+    assert stored(blog) == [(post, reply, "Bob Example", "pingback")]
+
+
+def test_the_example_shows_an_approved_mention_under_its_post(
+    load_blog: Callable[..., ModuleType], source: Source
+) -> None:
+    blog = load_blog()
+
+    with serving(blog.app) as root:
+        post = f"{root}/posts/hello-world/"
+        reply = source(links_to=post)
+        ping(reply, post, policy=LOOPBACK)
+        blog.mentions.approve(reply, post)
+        page = blog.app.test_client().get(post.removeprefix(root), base_url=root)
+
+    assert "Bob Example" in page.get_data(as_text=True)
 
 
 def test_the_example_refuses_a_post_that_does_not_exist_with_fault_32(
@@ -116,7 +130,7 @@ def test_the_example_updates_a_repeated_webmention_and_deletes_a_gone_one(
         return client.post("/webmention", data={"source": reply, "target": post}).status_code
 
     assert [mention(), mention()] == [200, 200]
-    assert stored(blog) == [("hello-world", reply, "Bob Example", "webmention")]
+    assert stored(blog) == [(post, reply, "Bob Example", "webmention")]
 
     httpserver_ipv4.clear_all_handlers()
     source(html="Gone", status=410)

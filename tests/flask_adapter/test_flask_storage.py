@@ -13,13 +13,13 @@ from flask_sqlalchemy import SQLAlchemy
 from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, MetaData, create_engine, inspect
 
+from flask_pingback import Pingback
 from flask_pingback.storage import (
     SQLAlchemyMentionStore,
     SQLAlchemySendHistory,
     approved_mentions,
     create_tables,
     include_tables_in,
-    store_pings,
 )
 from pingcore.errors import DuplicatePing
 from pingcore.history import SentPing
@@ -232,13 +232,12 @@ def test_the_send_history_gives_back_timezone_aware_times_and_the_status_url(
 
 @pytest.fixture
 def stored_blog(engine: Engine) -> tuple[Flask, SQLAlchemyMentionStore]:
-    app = make_blog(PINGBACK_WEBMENTION=True)
     store = SQLAlchemyMentionStore(engine)
-    store_pings(app, store)
+    app = make_blog(Pingback(store=store), PINGBACK_WEBMENTION=True)
     return app, store
 
 
-def test_store_pings_keeps_a_verified_pingback_and_refuses_it_again_with_fault_48(
+def test_the_extensions_store_keeps_a_verified_pingback_and_refuses_it_again_with_fault_48(
     stored_blog: tuple[Flask, SQLAlchemyMentionStore], source: Callable[..., str]
 ) -> None:
     app, store = stored_blog
@@ -253,7 +252,7 @@ def test_store_pings_keeps_a_verified_pingback_and_refuses_it_again_with_fault_4
     assert (stored.protocol, stored.author, stored.approved) == ("pingback", "Bob Example", False)
 
 
-def test_store_pings_updates_a_repeated_webmention_and_forgets_a_deleted_one(
+def test_the_extensions_store_updates_a_repeated_webmention_and_forgets_a_deleted_one(
     stored_blog: tuple[Flask, SQLAlchemyMentionStore],
     source: Callable[..., str],
     httpserver_ipv4: HTTPServer,
@@ -275,7 +274,7 @@ def test_store_pings_updates_a_repeated_webmention_and_forgets_a_deleted_one(
     assert store.get(source_url, POST) is None
 
 
-def test_store_pings_stores_only_the_pings_of_its_own_app(
+def test_the_extensions_store_keeps_only_the_pings_of_its_own_app(
     stored_blog: tuple[Flask, SQLAlchemyMentionStore], source: Callable[..., str]
 ) -> None:
     _, store = stored_blog
