@@ -5,12 +5,14 @@ This module only re-exports; each name is defined in the module of its job.
 
 from ._version import __version__
 from .client import (
-    Outcome,
-    PingResult,
     aping,
+    aping_deleted,
     aping_external_urls,
+    aretry_deferred,
     ping,
+    ping_deleted,
     ping_external_urls,
+    retry_deferred,
 )
 from .discovery import Endpoint, adiscover_endpoint, discover_endpoint, find_endpoint
 from .errors import (
@@ -34,8 +36,11 @@ from .errors import (
     UpstreamError,
 )
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
-from .links import external_urls
+from .history import MemorySendHistory, SendHistory, SentPing, SQLiteSendHistory
+from .links import external_links, external_urls
 from .ratelimit import MemoryStore, RateLimiter, RateLimitStore
+from .results import Outcome, PingResult
+from .retry import RetryPolicy
 from .server import (
     AsyncPingbackServer,
     PingbackServer,
@@ -64,6 +69,7 @@ __all__ = [
     "FetchResponse",
     "FetchTimeout",
     "Fetcher",
+    "MemorySendHistory",
     "MemoryStore",
     "NoEndpoint",
     "Outcome",
@@ -77,6 +83,10 @@ __all__ = [
     "ReceivedPing",
     "Response",
     "ResponseTooLarge",
+    "RetryPolicy",
+    "SQLiteSendHistory",
+    "SendHistory",
+    "SentPing",
     "SourceHasNoLink",
     "SourceInfo",
     "SourceNotFound",
@@ -89,12 +99,17 @@ __all__ = [
     "__version__",
     "adiscover_endpoint",
     "aping",
+    "aping_deleted",
     "aping_external_urls",
+    "aretry_deferred",
     "discover_endpoint",
+    "external_links",
     "external_urls",
     "find_endpoint",
     "normalize_url",
     "parse_source",
     "ping",
+    "ping_deleted",
     "ping_external_urls",
+    "retry_deferred",
 ]

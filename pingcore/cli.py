@@ -18,9 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 from ._version import __version__
 from .cli_output import printable, progress_display, result_json, results_table
 from .client import ping, ping_external_urls
+from .results import Outcome
 from .discovery import PROTOCOLS, discover_endpoint
 from .errors import (
-    DuplicatePing,
     FetchError,
     FetchTimeout,
     NoEndpoint,
@@ -230,13 +230,13 @@ def ping_command(args: argparse.Namespace) -> int:
     policy = fetch_policy(args)
     try:
         result = ping(args.source, args.target, policy=policy, protocol=args.protocol)
-    except DuplicatePing as exc:
-        # Not a failure: the target has the ping already.
-        print(f"already registered (fault {exc.fault_code}): {printable(exc.message)}")
-        return EXIT_OK
     except PingbackError as exc:
         fault = f"fault {exc.fault_code}: " if exc.fault_code else ""
         raise CommandError(f"the ping was refused: {fault}{printable(exc.message)}") from None
+    if result.outcome is Outcome.ALREADY_REGISTERED:
+        # Not a failure: the target has the ping already.
+        print(f"already registered (fault {result.fault_code}): {printable(result.message)}")
+        return EXIT_OK
     answer = printable(result.message)
     print(f"{result.outcome.value} over {result.protocol} at {result.endpoint}: {answer}")
     return EXIT_OK
