@@ -18,7 +18,6 @@ from urllib.parse import urlsplit, urlunsplit
 from ._version import __version__
 from .cli_output import printable, progress_display, result_json, results_table
 from .client import ping, ping_external_urls
-from .results import Outcome
 from .discovery import PROTOCOLS, discover_endpoint
 from .errors import (
     FetchError,
@@ -32,6 +31,7 @@ from .errors import (
 from .fetch import Fetcher, FetchPolicy
 from .htmltree import decode_html
 from .links import external_urls
+from .results import Outcome
 from .server import SOURCE_UNAVAILABLE, check_ping_params
 from .source import parse_source
 from .urls import is_http_url
