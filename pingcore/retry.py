@@ -107,12 +107,13 @@ class HostPacer:
     def reserve(self, host: str, deadline: float) -> tuple[float, bool]:
         """(seconds until ``host``'s next turn, whether this caller took it).
 
-        A turn later than ``deadline`` (a ``clock`` time) is not taken.
+        A host that set no pace is always free now; a turn later than now and
+        than ``deadline`` (a ``clock`` time) is not taken.
         """
         with self._lock:
             now = self.clock()
             turn = max(now, self._next.get(host, now))
-            if turn > deadline:
+            if turn > now and turn > deadline:
                 return turn - now, False
             interval = self._interval.get(host, 0.0)
             if interval:
