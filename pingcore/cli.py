@@ -9,15 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 from ._version import __version__
 from .cli_output import printable, progress_display, result_json, results_table
-from .client import ping, ping_external_urls
+from .client import ping, ping_deleted, ping_external_urls
 from .discovery import PROTOCOLS, discover_endpoint
 from .errors import (
     FetchError,
@@ -29,9 +30,10 @@ from .errors import (
     SourceNotFound,
 )
 from .fetch import Fetcher, FetchPolicy
+from .history import SQLiteSendHistory
 from .htmltree import decode_html
 from .links import external_urls
-from .results import Outcome
+from .results import Outcome, PingResult
 from .server import SOURCE_UNAVAILABLE, check_ping_params
 from .source import parse_source
 from .urls import is_http_url
@@ -88,6 +90,16 @@ def positive_float(value: str) -> float:
         number = 0.0
     if not number > 0 or number == float("inf"):
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of seconds")
+    return number
+
+
+def non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 or more)")
     return number
 
 
@@ -242,34 +254,66 @@ def ping_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def send_history(args: argparse.Namespace) -> SQLiteSendHistory | None:
+    """The ``--history FILE`` to remember pings in, or None."""
+    if args.history is None:
+        return None
+    try:
+        return SQLiteSendHistory(args.history)
+    except (sqlite3.Error, OSError) as exc:
+        raise CommandError(f"cannot use {args.history} as a send history: {exc}") from None
+
+
+def show_results(
+    args: argparse.Namespace, source_url: str, total: int, send: Callable[..., list[PingResult]]
+) -> int:
+    """Run ``send`` with a progress display, then print the table (or JSON) and pick the status."""
+    if args.json:
+        results = send()
+        print(json.dumps([result_json(result) for result in results], indent=2))
+    else:
+        with progress_display(total, sys.stderr) as progress:
+            results = send(progress=progress)
+        if not results:
+            print(f"No external links in {source_url}: nothing to ping.")
+            return EXIT_OK
+        results_table(results, sys.stdout)
+    return EXIT_FAILURE if any(result.failed for result in results) else EXIT_OK
+
+
 def ping_all_command(args: argparse.Namespace) -> int:
     policy = fetch_policy(args)
+    history = send_history(args)
     if args.html is not None:
         html = read_file(args.html)
     else:
         _, html = fetch_page(args.source_url, policy)
     root = args.root or site_root(args.source_url)
     targets = external_urls(html, root, base_url=args.source_url)
-    if args.json:
-        results = ping_external_urls(
-            args.source_url, html, root, policy=policy, protocol=args.protocol
-        )
-        print(json.dumps([result_json(result) for result in results], indent=2))
-    elif not targets:
+    if not targets and history is None and not args.json:
         print(f"No external links in {args.source_url}: nothing to ping.")
         return EXIT_OK
-    else:
-        with progress_display(len(targets), sys.stderr) as progress:
-            results = ping_external_urls(
-                args.source_url,
-                html,
-                root,
-                policy=policy,
-                protocol=args.protocol,
-                progress=progress,
-            )
-        results_table(results, sys.stdout)
-    return EXIT_FAILURE if any(result.failed for result in results) else EXIT_OK
+    options = {"policy": policy, "protocol": args.protocol, "history": history}
+    options.update(force=args.force, max_wait=args.max_wait)
+
+    def send(**more: Any) -> list[PingResult]:
+        return ping_external_urls(args.source_url, html, root, **options, **more)
+
+    return show_results(args, args.source_url, len(targets), send)
+
+
+def ping_deleted_command(args: argparse.Namespace) -> int:
+    history = send_history(args)
+    assert history is not None  # --history is required
+    policy = fetch_policy(args)
+    total = len(history.sent_from(args.source_url))
+
+    def send(**more: Any) -> list[PingResult]:
+        return ping_deleted(
+            args.source_url, history=history, policy=policy, max_wait=args.max_wait, **more
+        )
+
+    return show_results(args, args.source_url, total, send)
 
 
 class ServerFault(CommandError):
@@ -357,6 +401,21 @@ def build_parser() -> argparse.ArgumentParser:
             "--protocol", choices=PROTOCOLS, help="only this protocol (default: Webmention first)"
         )
 
+    def history_options(sub: argparse.ArgumentParser, *, required: bool) -> None:
+        sub.add_argument(
+            "--history",
+            metavar="FILE",
+            required=required,
+            help="a SQLite file remembering what was sent: updates reach removed links, "
+            "registered Pingbacks are not sent again, deferred pings can be retried",
+        )
+        sub.add_argument(
+            "--max-wait",
+            type=non_negative_float,
+            metavar="SECONDS",
+            help="wait at most this long for busy receivers to take retries (default 60)",
+        )
+
     links = command("links", links_command, "the external links a ping would go to")
     links.add_argument(
         "page", metavar="FILE|URL", help="a page's URL, an HTML file, or - for stdin"
@@ -393,6 +452,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the results as a JSON list, no progress"
     )
     protocol_option(every)
+    history_options(every, required=False)
+    every.add_argument(
+        "--force",
+        action="store_true",
+        help="with --history, ping Pingback targets registered before too",
+    )
+
+    deleted = command(
+        "ping-deleted",
+        ping_deleted_command,
+        "tell every target a deleted page ever mentioned (the page should answer 410 Gone)",
+    )
+    deleted.add_argument("source_url", metavar="SOURCE_URL", type=http_url, help="the page's URL")
+    deleted.add_argument(
+        "--json", action="store_true", help="print the results as a JSON list, no progress"
+    )
+    history_options(deleted, required=True)
 
     inspect = command(
         "inspect", inspect_command, "what a receiving server would see of SOURCE's link to TARGET"

@@ -52,7 +52,11 @@ def result_reason(result: PingResult) -> str:
     """The reason column: the server's or the fetcher's words, with the fault code if any."""
     message = printable(result.message)
     if result.fault_code:
-        return f"fault {result.fault_code}: {message}"
+        message = f"fault {result.fault_code}: {message}"
+    if result.retry_at is not None:
+        message += f" (retry after {result.retry_at:%Y-%m-%d %H:%M:%S} UTC)"
+    if result.status_url:
+        message += f" (status: {printable(result.status_url)})"
     return message
 
 
@@ -68,6 +72,9 @@ def result_json(result: PingResult) -> dict[str, Any]:
         "endpoint": result.endpoint,
         "message": result.message,
         "fault_code": result.fault_code,
+        "status_url": result.status_url,
+        "retry_at": result.retry_at.isoformat() if result.retry_at else None,
+        "attempts": result.attempts,
     }
 
 
@@ -156,6 +163,6 @@ def progress_display(total: int, stream: TextIO) -> Iterator[Progress]:
         task = bar.add_task("", total=total)
 
         def advance(done: int, total: int, result: PingResult) -> None:
-            bar.update(task, completed=done, description=printable(result.target_url))
+            bar.update(task, completed=done, total=total, description=printable(result.target_url))
 
         yield advance
