@@ -655,7 +655,8 @@ def ping_deleted(
     the source, sees the 410 and deletes the mention. Pingback targets are sent
     nothing (Pingback cannot withdraw); their results read ``not withdrawn``.
     """
-    check_urls(source_url, source_url, names=("source_url", "source_url"))
+    if not is_http_url(source_url):
+        raise ValueError(f"source_url must be an absolute http(s) URL, not {source_url!r}")
     plan = plan_deleted(_previous(history, source_url))
     return _run(
         plan,
@@ -870,7 +871,8 @@ async def aping_deleted(
     retry: RetryPolicy | None = None,
 ) -> list[PingResult]:
     """The async twin of ``ping_deleted``."""
-    check_urls(source_url, source_url, names=("source_url", "source_url"))
+    if not is_http_url(source_url):
+        raise ValueError(f"source_url must be an absolute http(s) URL, not {source_url!r}")
     plan = plan_deleted(_previous(history, source_url))
     return await _arun(
         plan,

@@ -513,3 +513,23 @@ def test_without_a_history_nothing_is_remembered(
         results += ping_external_urls(source, links(target), ROOT, policy=local_policy)
     assert [r.outcome for r in results] == [Outcome.REGISTERED, Outcome.ALREADY_REGISTERED]
     assert results[1].fault_code == 48
+
+
+@pytest.mark.anyio
+async def test_the_async_twin_spaces_pings_to_a_flooded_wordpress_too(
+    sources: SourcePages, local_policy: FetchPolicy
+) -> None:
+    with WordPressLike(["/1/", "/2/", "/3/"], flood_window=0.5).running() as wp:
+        targets = [wp.url(f"/{n}/") for n in (1, 2, 3)]
+        source = sources.publish("/post", links(*targets))
+        seen: list[int] = []
+        results = await aping_external_urls(
+            source,
+            links(*targets),
+            ROOT,
+            policy=local_policy,
+            retry=FAST,
+            progress=lambda done, total, result: seen.append(done),
+        )
+    assert [r.outcome for r in results] == [Outcome.REGISTERED] * 3, results
+    assert 429 in wp.faults and sorted(seen) == [1, 2, 3]
