@@ -129,11 +129,14 @@ def _phrase(status: int) -> str:
 
 def answer_text(answer: FetchResponse) -> str:
     """What the receiver said in its body, readable: a JSON error read into a sentence."""
-    text = answer.content.decode(answer.charset or "utf-8", "replace")
+    try:
+        text = answer.content.decode(answer.charset or "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        text = answer.content.decode("utf-8", "replace")
     if text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested to exhaust the stack
             data = None
         if isinstance(data, dict):
             said = [

@@ -533,3 +533,34 @@ async def test_the_async_twin_spaces_pings_to_a_flooded_wordpress_too(
         )
     assert [r.outcome for r in results] == [Outcome.REGISTERED] * 3, results
     assert 429 in wp.faults and sorted(seen) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "words"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "application/json", "HTTP 400"),
+        ('{"error": ' * 50_000 + '"x"' + "}" * 50_000, "application/json", "HTTP 400"),
+        ("no", "text/plain; charset=no-such-charset", "HTTP 400): no"),
+        ('{"error": ["not", "text"]}', "application/json", 'HTTP 400): {"error"'),
+    ],
+    ids=["deep-array", "deep-object", "unknown-charset", "error-not-text"],
+)
+def test_a_hostile_webmention_error_body_is_still_a_clean_refusal(
+    httpserver: HTTPServer, local_policy: FetchPolicy, body: str, content_type: str, words: str
+) -> None:
+    target = webmention_endpoint(httpserver, WerkzeugResponse(body, 400, content_type=content_type))
+    [result] = ping_external_urls("http://blog.example/p", links(target), ROOT, policy=local_policy)
+    assert result.outcome is Outcome.REFUSED and words in result.message
+    assert len(result.message) <= 400
+
+
+def test_a_link_xml_cannot_carry_is_a_readable_failure(
+    mention_site: MentionSite, local_policy: FetchPolicy
+) -> None:
+    mention_site.page("/a\x01b", "pingback")
+    target = mention_site.httpserver.url_for("/a") + "&#1;b"
+    [result] = ping_external_urls(
+        "http://blog.example/p", f'<a href="{target}">x</a>', ROOT, policy=local_policy
+    )
+    assert result.failed and result.outcome is not Outcome.DEFERRED
+    assert result.message
