@@ -8,6 +8,7 @@ endpoints that answer 201, 503 or an empty fault.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -564,3 +565,21 @@ def test_a_link_xml_cannot_carry_is_a_readable_failure(
     )
     assert result.failed and result.outcome is not Outcome.DEFERRED
     assert result.message
+
+
+def test_on_the_wire_only_what_a_request_line_cannot_carry_is_encoded(
+    httpserver: HTTPServer, local_policy: FetchPolicy
+) -> None:
+    lines: list[str] = []
+
+    def page(request: Request) -> WerkzeugResponse:
+        lines.append(request.environ["RAW_URI"])
+        return WerkzeugResponse("<title>no endpoint</title>", content_type="text/html")
+
+    httpserver.expect_request(re.compile("^/2026/")).respond_with_handler(page)
+    target = httpserver.url_for("/2026/κα/%ce%bb x/") + "?q=%7e"
+    [result] = ping_external_urls(
+        "http://blog.example/p", f'<a href="{target}">x</a>', ROOT, policy=local_policy
+    )
+    assert result.outcome is Outcome.NO_ENDPOINT and result.target_url == target
+    assert lines == ["/2026/%CE%BA%CE%B1/%ce%bb%20x/?q=%7e"]
