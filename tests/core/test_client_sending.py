@@ -585,3 +585,22 @@ def test_on_the_wire_only_what_a_request_line_cannot_carry_is_encoded(
     )
     assert result.outcome is Outcome.NO_ENDPOINT and result.target_url == target
     assert lines == ["/2026/%CE%BA%CE%B1/%ce%bb%20x/?q=%7e"]
+
+
+@pytest.mark.anyio
+async def test_the_async_retry_takes_due_pings_from_the_history(
+    local_policy: FetchPolicy, closed_port: int
+) -> None:
+    from pingcore import aretry_deferred
+
+    history = MemorySendHistory()
+    target = f"http://127.0.0.1:{closed_port}/post"
+    [first] = await aping_external_urls(
+        "http://blog.example/p", links(target), ROOT, policy=local_policy, history=history
+    )
+    assert first.outcome is Outcome.DEFERRED and "127.0.0.1" in first.message
+    far = datetime.now(timezone.utc) + timedelta(days=1)
+    [again] = await aretry_deferred(history, now=far, policy=local_policy)
+    assert again.outcome is Outcome.DEFERRED and again.attempts == 2
+    [row] = history.sent_from("http://blog.example/p")
+    assert (row.attempts, row.outcome, row.retry_at) == (2, "deferred", again.retry_at)
