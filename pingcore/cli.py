@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 from ._version import __version__
@@ -33,7 +33,7 @@ from .fetch import Fetcher, FetchPolicy
 from .history import SQLiteSendHistory
 from .htmltree import decode_html
 from .links import external_urls
-from .results import Outcome, PingResult
+from .results import Outcome
 from .server import SOURCE_UNAVAILABLE, check_ping_params
 from .source import parse_source
 from .urls import is_http_url
@@ -264,23 +264,6 @@ def send_history(args: argparse.Namespace) -> SQLiteSendHistory | None:
         raise CommandError(f"cannot use {args.history} as a send history: {exc}") from None
 
 
-def show_results(
-    args: argparse.Namespace, source_url: str, total: int, send: Callable[..., list[PingResult]]
-) -> int:
-    """Run ``send`` with a progress display, then print the table (or JSON) and pick the status."""
-    if args.json:
-        results = send()
-        print(json.dumps([result_json(result) for result in results], indent=2))
-    else:
-        with progress_display(total, sys.stderr) as progress:
-            results = send(progress=progress)
-        if not results:
-            print(f"No external links in {source_url}: nothing to ping.")
-            return EXIT_OK
-        results_table(results, sys.stdout)
-    return EXIT_FAILURE if any(result.failed for result in results) else EXIT_OK
-
-
 def ping_all_command(args: argparse.Namespace) -> int:
     policy = fetch_policy(args)
     history = send_history(args)
@@ -290,30 +273,51 @@ def ping_all_command(args: argparse.Namespace) -> int:
         _, html = fetch_page(args.source_url, policy)
     root = args.root or site_root(args.source_url)
     targets = external_urls(html, root, base_url=args.source_url)
-    if not targets and history is None and not args.json:
+    remembered = {"history": history, "force": args.force, "max_wait": args.max_wait}
+    if args.json:
+        results = ping_external_urls(
+            args.source_url, html, root, policy=policy, protocol=args.protocol, **remembered
+        )
+        print(json.dumps([result_json(result) for result in results], indent=2))
+    elif not targets and history is None:
         print(f"No external links in {args.source_url}: nothing to ping.")
         return EXIT_OK
-    options = {"policy": policy, "protocol": args.protocol, "history": history}
-    options.update(force=args.force, max_wait=args.max_wait)
-
-    def send(**more: Any) -> list[PingResult]:
-        return ping_external_urls(args.source_url, html, root, **options, **more)
-
-    return show_results(args, args.source_url, len(targets), send)
+    else:
+        with progress_display(len(targets), sys.stderr) as progress:
+            results = ping_external_urls(
+                args.source_url,
+                html,
+                root,
+                policy=policy,
+                protocol=args.protocol,
+                progress=progress,
+                **remembered,
+            )
+        results_table(results, sys.stdout)
+    return EXIT_FAILURE if any(result.failed for result in results) else EXIT_OK
 
 
 def ping_deleted_command(args: argparse.Namespace) -> int:
     history = send_history(args)
     assert history is not None  # --history is required
     policy = fetch_policy(args)
-    total = len(history.sent_from(args.source_url))
-
-    def send(**more: Any) -> list[PingResult]:
-        return ping_deleted(
-            args.source_url, history=history, policy=policy, max_wait=args.max_wait, **more
+    if args.json:
+        results = ping_deleted(
+            args.source_url, history=history, policy=policy, max_wait=args.max_wait
         )
-
-    return show_results(args, args.source_url, total, send)
+        print(json.dumps([result_json(result) for result in results], indent=2))
+    else:
+        total = len(history.sent_from(args.source_url))
+        with progress_display(total, sys.stderr) as progress:
+            results = ping_deleted(
+                args.source_url,
+                history=history,
+                policy=policy,
+                max_wait=args.max_wait,
+                progress=progress,
+            )
+        results_table(results, sys.stdout)
+    return EXIT_FAILURE if any(result.failed for result in results) else EXIT_OK
 
 
 class ServerFault(CommandError):
