@@ -604,3 +604,25 @@ async def test_the_async_retry_takes_due_pings_from_the_history(
     assert again.outcome is Outcome.DEFERRED and again.attempts == 2
     [row] = history.sent_from("http://blog.example/p")
     assert (row.attempts, row.outcome, row.retry_at) == (2, "deferred", again.retry_at)
+
+
+def test_a_retry_after_holds_back_the_other_pings_to_that_host(
+    httpserver: HTTPServer, local_policy: FetchPolicy
+) -> None:
+    httpserver.expect_request("/busy-wm", method="POST").respond_with_data(
+        "busy", status=503, headers={"Retry-After": "3600"}
+    )
+    httpserver.expect_request("/wm", method="POST").respond_with_data("", status=202)
+    for path, endpoint in (("/busy", "/busy-wm"), ("/next", "/wm")):
+        link = f'<{httpserver.url_for(endpoint)}>; rel="webmention"'
+        httpserver.expect_request(path).respond_with_data("", headers={"Link": link})
+    html = links(httpserver.url_for("/busy"), httpserver.url_for("/next"))
+    busy, held = ping_external_urls(
+        "http://blog.example/p", html, ROOT, policy=local_policy, concurrency=1
+    )
+    assert busy.outcome is Outcome.DEFERRED and held.outcome is Outcome.DEFERRED
+    assert held.message.startswith("Not sent yet") and held.retry_at is not None
+    assert busy.retry_at is not None and abs((held.retry_at - busy.retry_at).total_seconds()) < 5
+    assert [request.path for request, _ in httpserver.log if request.method == "POST"] == [
+        "/busy-wm"
+    ]
