@@ -24,10 +24,14 @@ def test_the_table_shows_a_deferred_ping_and_a_status_url(
     busy = webmention_answering(
         httpserver, site, "/busy/", Response("busy", 503, {"Retry-After": "3600"})
     )
-    # On another host name: a Retry-After holds back every ping to its own host.
-    created = webmention_answering(
-        httpserver, site, "/created/", Response("", 201, {"Location": "/status/9"})
-    ).replace("127.0.0.1", "localhost")
+    # Its endpoint on another host name: a Retry-After holds back every ping to its host.
+    httpserver.expect_request("/created/wm", method="POST").respond_with_response(
+        Response("", 201, {"Location": "/status/9"})
+    )
+    endpoint = site.url("/created/wm").replace("127.0.0.1", "localhost")
+    created = site.page(
+        "/created/", "<title>t</title>", {"Link": f'<{endpoint}>; rel="webmention"'}
+    )
     html = tmp_path / "post.html"
     html.write_text(f'<a href="{busy}">a</a> <a href="{created}">b</a>', "utf-8")
     history = tmp_path / "sent.sqlite3"
@@ -48,7 +52,7 @@ def test_the_table_shows_a_deferred_ping_and_a_status_url(
     assert busy_line.split()[1:3] == ["webmention", "deferred"]
     assert "HTTP 503" in busy_line and "(retry after " in busy_line
     created_line = next(line for line in run.stdout.splitlines() if line.startswith(created))
-    assert f"(status: {site.url('/status/9')})" in created_line  # the endpoint's host
+    assert f"(status: {endpoint.replace('/created/wm', '/status/9')})" in created_line
     rows = sqlite3.connect(history).execute("SELECT target_url, outcome FROM sent_pings").fetchall()
     assert sorted(rows) == sorted([(busy, "deferred"), (created, "accepted")])
 
