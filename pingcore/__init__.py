@@ -5,12 +5,14 @@ This module only re-exports; each name is defined in the module of its job.
 
 from ._version import __version__
 from .client import (
-    Outcome,
-    PingResult,
     aping,
+    aping_deleted,
     aping_external_urls,
+    aretry_deferred,
     ping,
+    ping_deleted,
     ping_external_urls,
+    retry_deferred,
 )
 from .discovery import Endpoint, adiscover_endpoint, discover_endpoint, find_endpoint
 from .errors import (
@@ -34,9 +36,9 @@ from .errors import (
     UpstreamError,
 )
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
-from .history import SendHistory, SentPing
+from .history import MemorySendHistory, SendHistory, SentPing, SQLiteSendHistory
 from .hosts import HostPattern, SiteHosts
-from .links import external_urls
+from .links import external_links, external_urls
 from .mention import Mention, read_mention
 from .ratelimit import (
     MemoryStore,
@@ -47,6 +49,8 @@ from .ratelimit import (
     SQLiteStore,
     store_from_url,
 )
+from .results import Outcome, PingResult
+from .retry import RetryPolicy
 from .server import (
     AsyncPingbackServer,
     IncomingRequest,
@@ -88,6 +92,7 @@ __all__ = [
     "HostPattern",
     "IncomingRequest",
     "MISSING",
+    "MemorySendHistory",
     "MemoryStore",
     "Mention",
     "MentionStore",
@@ -108,6 +113,8 @@ __all__ = [
     "RedisStore",
     "Response",
     "ResponseTooLarge",
+    "RetryPolicy",
+    "SQLiteSendHistory",
     "SQLiteStore",
     "SendHistory",
     "SentPing",
@@ -128,17 +135,22 @@ __all__ = [
     "__version__",
     "adiscover_endpoint",
     "aping",
+    "aping_deleted",
     "aping_external_urls",
+    "aretry_deferred",
     "discover_endpoint",
+    "external_links",
     "external_urls",
     "find_endpoint",
     "normalize_url",
     "parse_source",
     "ping",
+    "ping_deleted",
     "ping_external_urls",
     "pingable",
     "read_mention",
     "read_settings",
+    "retry_deferred",
     "setting_problems",
     "store_from_url",
 ]

@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from .cli_output import (
     result_json,
     results_table,
 )
-from .client import Outcome, PingResult, ping, ping_external_urls, result_for_error
+from .client import PingResult, ping, ping_deleted, ping_external_urls, result_for_error
 from .discovery import PROTOCOLS, discover_endpoint
 from .errors import (
     BlockedURL,
@@ -41,8 +42,10 @@ from .errors import (
     reword_hint,
 )
 from .fetch import Fetcher, FetchPolicy, system_resolver
+from .history import SQLiteSendHistory
 from .htmltree import decode_html
 from .links import external_urls
+from .results import Outcome
 from .server import SOURCE_UNAVAILABLE, check_ping_params
 from .source import parse_source
 from .urls import is_http_url, site_root
@@ -96,6 +99,16 @@ def timeout_seconds(value: str) -> float:
         return FetchPolicy().with_timeout(float(value)).timeout
     except ValueError:  # float()'s, or the policy's refusal of nan, inf and <= 0
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of seconds") from None
+
+
+def non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 or more)")
+    return number
 
 
 def positive_int(value: str) -> int:
@@ -288,21 +301,39 @@ def ping_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def send_history(args: argparse.Namespace) -> SQLiteSendHistory | None:
+    """The ``--history FILE`` to remember pings in, or None."""
+    if args.history is None:
+        return None
+    try:
+        return SQLiteSendHistory(args.history)
+    except (sqlite3.Error, OSError) as exc:
+        raise CommandError(f"cannot use {args.history} as a send history: {exc}") from None
+
+
 def ping_all_command(args: argparse.Namespace) -> int:
     policy = fetch_policy(args)
+    history = send_history(args)
     if args.html is not None:
         html = read_file(args.html)
     else:
         _, html = fetch_page(args.source_url, policy)
     root = args.root or site_root(args.source_url)
     targets = external_urls(html, root, base_url=args.source_url)
+    remembered = {"history": history, "force": args.force, "max_wait": args.max_wait}
     if args.json:
         with counted_pings(len(targets)) as count:
             results = ping_external_urls(
-                args.source_url, html, root, policy=policy, protocol=args.protocol, progress=count
+                args.source_url,
+                html,
+                root,
+                policy=policy,
+                protocol=args.protocol,
+                progress=count,
+                **remembered,
             )
         print_json([result_json(result) for result in results])
-    elif not targets:
+    elif not targets and history is None:
         print(f"No external links in {args.source_url}: nothing to ping.")
         return EXIT_OK
     else:
@@ -316,6 +347,38 @@ def ping_all_command(args: argparse.Namespace) -> int:
                 root,
                 policy=policy,
                 protocol=args.protocol,
+                progress=count,
+                **remembered,
+            )
+        results_table(results, sys.stdout)
+    return EXIT_FAILURE if any(result.failed for result in results) else EXIT_OK
+
+
+def ping_deleted_command(args: argparse.Namespace) -> int:
+    history = send_history(args)
+    assert history is not None  # --history is required
+    policy = fetch_policy(args)
+    total = len(history.sent_from(args.source_url))
+    if args.json:
+        with counted_pings(total) as count:
+            results = ping_deleted(
+                args.source_url,
+                history=history,
+                policy=policy,
+                max_wait=args.max_wait,
+                progress=count,
+            )
+        print_json([result_json(result) for result in results])
+    else:
+        with (
+            progress_display(total, sys.stderr) as progress,
+            counted_pings(total, progress) as count,
+        ):
+            results = ping_deleted(
+                args.source_url,
+                history=history,
+                policy=policy,
+                max_wait=args.max_wait,
                 progress=count,
             )
         results_table(results, sys.stdout)
@@ -447,6 +510,21 @@ def build_parser() -> argparse.ArgumentParser:
             "--protocol", choices=PROTOCOLS, help="only this protocol (default: Webmention first)"
         )
 
+    def history_options(sub: argparse.ArgumentParser, *, required: bool) -> None:
+        sub.add_argument(
+            "--history",
+            metavar="FILE",
+            required=required,
+            help="a SQLite file remembering what was sent: updates reach removed links, "
+            "registered Pingbacks are not sent again, deferred pings can be retried",
+        )
+        sub.add_argument(
+            "--max-wait",
+            type=non_negative_float,
+            metavar="SECONDS",
+            help="wait at most this long for busy receivers to take retries (default 60)",
+        )
+
     links = command("links", links_command, "the external links a ping would go to")
     links.add_argument(
         "page", metavar="FILE|URL", help="a page's URL, an HTML file, or - for stdin"
@@ -486,6 +564,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the results as a JSON list, no progress"
     )
     protocol_option(every)
+    history_options(every, required=False)
+    every.add_argument(
+        "--force",
+        action="store_true",
+        help="with --history, ping Pingback targets registered before too",
+    )
+
+    deleted = command(
+        "ping-deleted",
+        ping_deleted_command,
+        "tell every target a deleted page ever mentioned (the page should answer 410 Gone)",
+    )
+    deleted.add_argument("source_url", metavar="SOURCE_URL", type=http_url, help="the page's URL")
+    deleted.add_argument(
+        "--json", action="store_true", help="print the results as a JSON list, no progress"
+    )
+    history_options(deleted, required=True)
 
     inspect = command(
         "inspect", inspect_command, "what a receiving server would see of SOURCE's link to TARGET"

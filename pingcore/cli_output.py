@@ -116,7 +116,11 @@ def result_reason(result: PingResult) -> str:
     """The reason column: the server's or the fetcher's words, with the fault code if any."""
     message = result_message(result)
     if result.fault_code:
-        return f"fault {result.fault_code}: {message}"
+        message = f"fault {result.fault_code}: {message}"
+    if result.retry_at is not None:
+        message += f" (retry after {result.retry_at:%Y-%m-%d %H:%M:%S} UTC)"
+    if result.status_url:
+        message += f" (status: {printable(result.status_url)})"
     return message
 
 
@@ -132,6 +136,9 @@ def result_json(result: PingResult) -> dict[str, Any]:
         "endpoint": None if result.endpoint is None else printable(result.endpoint),
         "message": result_message(result),
         "fault_code": result.fault_code,
+        "status_url": result.status_url,
+        "retry_at": result.retry_at.isoformat() if result.retry_at else None,
+        "attempts": result.attempts,
     }
 
 
@@ -220,6 +227,6 @@ def progress_display(total: int, stream: TextIO) -> Iterator[Progress]:
         task = bar.add_task("", total=total)
 
         def advance(done: int, total: int, result: PingResult) -> None:
-            bar.update(task, completed=done, description=printable(result.target_url))
+            bar.update(task, completed=done, total=total, description=printable(result.target_url))
 
         yield advance

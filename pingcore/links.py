@@ -23,7 +23,7 @@ from lxml import etree
 from .htmltree import NOT_CONTENT_TAGS, is_hidden, parse_html, tag_name
 from .urls import is_http_url, is_within, page_url, resolve_href
 
-__all__ = ["LINK_TAGS", "base_url_of", "external_urls", "link_counts"]
+__all__ = ["LINK_TAGS", "base_url_of", "external_links", "external_urls", "link_counts"]
 
 LINK_TAGS = ("a", "area")
 # Links under these elements are never references the author makes to a reader.
@@ -79,6 +79,30 @@ def external_urls(
     and without a fragment. Raises ValueError when ``root_url`` or ``base_url`` is not
     an http(s) URL.
     """
+    return [normal for normal, _ in _external(html, root_url, base_url, parser)]
+
+
+def external_links(
+    html: str | bytes,
+    root_url: str,
+    base_url: str | None = None,
+    *,
+    parser: str = "lxml",
+) -> list[str]:
+    """The same pages as ``external_urls``, each spelled as the page first wrote it.
+
+    Made absolute and without its fragment, but otherwise as written: host case,
+    ``:80``, percent escapes and raw non-ASCII characters are kept. This is the
+    spelling to ping with, since receivers such as WordPress look for the target
+    in the source byte for byte.
+    """
+    return [written for _, written in _external(html, root_url, base_url, parser)]
+
+
+def _external(
+    html: str | bytes, root_url: str, base_url: str | None, parser: str
+) -> list[tuple[str, str]]:
+    """(normal form, first spelling) of each external page, in document order."""
     if not is_http_url(root_url):
         raise ValueError(f"root_url must be an absolute http(s) URL, not {root_url!r}")
     if base_url is not None and not is_http_url(base_url):
@@ -87,7 +111,7 @@ def external_urls(
     base = base_url_of(root, base_url or root_url)
     verdicts: dict[etree._Element, bool] = {}
     seen: set[str] = set()
-    urls: list[str] = []
+    pages: list[tuple[str, str]] = []
     for element in root.iter(*LINK_TAGS):
         href = element.get("href")
         if href is None or not link_counts(element, verdicts):
@@ -98,5 +122,5 @@ def external_urls(
         url = page_url(absolute)
         if url not in seen and not is_within(url, root_url):
             seen.add(url)
-            urls.append(url)
-    return urls
+            pages.append((url, absolute.partition("#")[0]))
+    return pages

@@ -104,3 +104,11 @@ def fake_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeInternet]:
     monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", connect)
     monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", aconnect)
     yield internet
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -125,12 +125,20 @@ def test_ping_can_be_asked_for_pingback(site: Site, local_policy: FetchPolicy) -
 def test_ping_raises_the_fault_the_server_answered(site: Site, local_policy: FetchPolicy) -> None:
     target = site.page("/posts/d", pingback=True)
     source, _ = site.source("/src", [target])
-    ping(source, target, policy=local_policy)
-    with pytest.raises(DuplicatePing):
-        ping(source, target, policy=local_policy)
     elsewhere = site.page("/about", pingback=True)
     with pytest.raises(TargetNotFound):
         ping(source, elsewhere, policy=local_policy)
+
+
+def test_ping_reads_already_registered_as_a_result_not_a_failure(
+    site: Site, local_policy: FetchPolicy
+) -> None:
+    target = site.page("/posts/d", pingback=True)
+    source, _ = site.source("/src", [target])
+    ping(source, target, policy=local_policy)
+    again = ping(source, target, policy=local_policy)
+    assert again.outcome is Outcome.ALREADY_REGISTERED and again.ok and not again.failed
+    assert again.fault_code == 48
 
 
 def test_ping_raises_no_endpoint(site: Site, local_policy: FetchPolicy) -> None:
@@ -267,8 +275,8 @@ async def test_the_async_twins_ping(site: Site, local_policy: FetchPolicy) -> No
         Outcome.REGISTERED,
         Outcome.NO_ENDPOINT,
     ]
-    with pytest.raises(DuplicatePing):
-        await aping(source, a, policy=local_policy)
+    again = await aping(source, a, policy=local_policy)
+    assert again.outcome is Outcome.ALREADY_REGISTERED and again.fault_code == 48
 
 
 @pytest.mark.parametrize(

@@ -205,3 +205,37 @@ def test_link_counts_judges_each_ancestor_once_when_given_verdicts() -> None:
     links = list(root.iter("a"))
     assert [link_counts(link, verdicts) for link in links] == [False, False, False, True]
     assert [link_counts(link) for link in links] == [False, False, False, True]
+
+
+# -- external_links: the same pages, spelled as the page wrote them ---------------------
+
+
+def test_external_links_keeps_each_pages_first_spelling(parser: str) -> None:
+    from pingcore.links import external_links
+
+    html = (
+        '<a href="http://WP.example:80/2026/12/%ce%ba%ce%b1/#comments">encoded</a>'
+        '<a href="http://wp.example/2026/12/κα/">the same page, raw</a>'
+        '<a href="http://wp.example/%7Eme/">tilde</a>'
+        '<a href="http://Bare.example">bare host</a>'
+    )
+    assert external_links(html, ROOT, parser=parser) == [
+        "http://WP.example:80/2026/12/%ce%ba%ce%b1/",
+        "http://wp.example/%7Eme/",
+        "http://Bare.example",
+    ]
+    # The same pages, in the same order, as external_urls gives them in normal form.
+    assert external_urls(html, ROOT, parser=parser) == [
+        "http://wp.example/2026/12/%CE%BA%CE%B1/",
+        "http://wp.example/~me/",
+        "http://bare.example/",
+    ]
+
+
+def test_external_links_makes_relative_links_absolute_as_written(parser: str) -> None:
+    from pingcore.links import external_links
+
+    html = '<base href="https://other.example/dir/"><a href="λόγος/α b?q=%7e">x</a>'
+    assert external_links(html, ROOT, parser=parser) == [
+        "https://other.example/dir/λόγος/α b?q=%7e"
+    ]
