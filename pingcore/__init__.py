@@ -69,7 +69,15 @@ from .settings import (
 )
 from .site import PageMatch, Probe, Site, SitePages, pingable
 from .source import SourceInfo, parse_source
-from .storage import MentionStore, StoredMention
+from .storage import (
+    MemoryMentionStore,
+    MentionStore,
+    SQLiteMentionStore,
+    StoredMention,
+    forget_ping,
+    is_stored,
+    store_ping,
+)
 from .urls import normalize_url
 from .webmention import AsyncWebmentionReceiver, WebmentionReceiver
 
@@ -92,6 +100,7 @@ __all__ = [
     "HostPattern",
     "IncomingRequest",
     "MISSING",
+    "MemoryMentionStore",
     "MemorySendHistory",
     "MemoryStore",
     "Mention",
@@ -114,6 +123,7 @@ __all__ = [
     "Response",
     "ResponseTooLarge",
     "RetryPolicy",
+    "SQLiteMentionStore",
     "SQLiteSendHistory",
     "SQLiteStore",
     "SendHistory",
@@ -142,6 +152,8 @@ __all__ = [
     "external_links",
     "external_urls",
     "find_endpoint",
+    "forget_ping",
+    "is_stored",
     "normalize_url",
     "parse_source",
     "ping",
@@ -153,4 +165,5 @@ __all__ = [
     "retry_deferred",
     "setting_problems",
     "store_from_url",
+    "store_ping",
 ]

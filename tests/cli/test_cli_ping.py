@@ -34,7 +34,9 @@ def test_already_registered_is_not_a_failure(pingcore: Pingcore, site: Site) -> 
     target = site.pingback_target("/post/", fault(48, "Seen it."))
     run = pingcore("ping", SOURCE, target, "--allow-private")
     assert run.returncode == 0
-    assert run.stdout.strip() == "already registered (fault 48): Seen it."
+    line = run.stdout.strip()
+    assert line.startswith("already registered over pingback at http://127.0.0.1:")
+    assert line.endswith("(fault 48): Seen it.")
 
 
 def test_a_refused_webmention_gives_the_status_and_reason(pingcore: Pingcore, site: Site) -> None:

@@ -3,7 +3,7 @@
 What the README's "Receiving, without a framework" asks of a site: its pages
 (``pingcore.SitePages``: which view a path routes to, what a GET of it
 answers) for the core's ``Site``, and hooks that store and delete mentions (in
-a dict, keyed on the canonical pair the core hands over).
+the core's ``MemoryMentionStore``, keyed on the canonical pair).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pingcore import (
-    DuplicatePing,
     FetchPolicy,
     HostPattern,
+    MemoryMentionStore,
     PageMatch,
     PingbackServer,
     PingRequest,
@@ -44,7 +44,7 @@ class CoreBlog:
     def __init__(self, config: SiteConfig, port: int) -> None:
         self.config = config
         self.hosts = SiteHosts([HostPattern(HOST, port), HostPattern(HOST)])
-        self.rows: dict[Pair, Row] = {}
+        self.store = MemoryMentionStore()
         self.deletions: list[Pair] = []
         self._lock = threading.Lock()
 
@@ -70,22 +70,12 @@ class CoreBlog:
     def site(self) -> Site:
         return Site(self.hosts, self)
 
-    def is_stored(self, source_url: str, target_url: str) -> bool:
-        return (source_url, target_url) in self.rows
-
     def on_received(self, ping: ReceivedPing) -> None:
-        pair = (ping.source_url, ping.target_url)
-        with self._lock:
-            known = pair in self.rows
-            if known and ping.protocol == "pingback":
-                raise DuplicatePing()
-            protocol = self.rows[pair].protocol if known else ping.protocol
-            self.rows[pair] = Row(ping.source_url, ping.target_url, protocol, ping.title)
+        """The application's hook: this blog keeps every verified ping (the store does)."""
 
     def on_deleted(self, source_url: str, target: Target) -> None:
         with self._lock:
             self.deletions.append((source_url, target.url))
-            self.rows.pop((source_url, target.url), None)
 
 
 def read_body(environ: dict[str, Any], limit: int) -> bytes:
@@ -115,11 +105,7 @@ class CoreSite:
     def _build(self, config: SiteConfig, port: int) -> Callable[..., list[bytes]]:
         blog = self.blog = CoreBlog(config, port)
         pingback = PingbackServer(
-            blog.site(),
-            blog.on_received,
-            policy=POLICY,
-            is_duplicate=blog.is_stored,
-            rate_limiter=NO_LIMITS,
+            blog.site(), blog.on_received, policy=POLICY, rate_limiter=NO_LIMITS, store=blog.store
         )
         webmention = WebmentionReceiver(
             blog.site(),
@@ -127,6 +113,7 @@ class CoreSite:
             on_deleted=blog.on_deleted,
             policy=POLICY,
             rate_limiter=NO_LIMITS,
+            store=blog.store,
             queue=self._verify_later if config.webmention_async else None,
         )
         self._webmention = webmention
@@ -172,13 +159,16 @@ class CoreSite:
         thread.start()
 
     def stored(self) -> frozenset[Row]:
-        return frozenset(self.blog.rows.values())
+        return frozenset(
+            Row(m.source_url, m.target_url, m.protocol, m.title) for m in self.blog.store.mentions()
+        )
 
     def deletions(self) -> tuple[Pair, ...]:
         return tuple(self.blog.deletions)
 
     def reset(self) -> None:
-        self.blog.rows.clear()
+        for mention in self.blog.store.mentions():
+            self.blog.store.delete(mention.source_url, mention.target_url)
         self.blog.deletions.clear()
 
     def settle(self) -> None:

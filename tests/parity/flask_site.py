@@ -1,28 +1,21 @@
 """The little blog on Flask, built as the Flask guide (adapters/flask_pingback/README.md) says.
 
-Stored by the guide's SQLite receiver (``store_as_the_guide_does``), in a file of
-its own; served by Werkzeug's ``make_server`` in a thread.
+Stored as the guide says, with ``Pingback(app, store=SQLAlchemyMentionStore(engine))``
+in a SQLite file of its own; served by Werkzeug's ``make_server`` in a thread.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 import threading
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort
+from sqlalchemy import Engine, create_engine, delete, select
 
-from flask_pingback import (
-    DuplicatePing,
-    Pingback,
-    TargetNotFound,
-    UnpingableTarget,
-    deleted,
-    received,
-)
+from flask_pingback import Pingback, deleted
+from flask_pingback.storage import SQLAlchemyMentionStore, create_tables, mentions_table
 
 from .blog import FETCH_TIMEOUT, HOST, PINGBACK_PATH, POSTS, WEBMENTION_PATH, SiteConfig, post_page
 from .site import LoopbackServer, Pair, Row
@@ -31,7 +24,7 @@ from .site import LoopbackServer, Pair, Row
 VERIFY_THREAD = "flask-pingback-verify"
 
 
-def build_app(config: SiteConfig, port: int) -> Flask:
+def build_app(config: SiteConfig, port: int, store: SQLAlchemyMentionStore) -> Flask:
     app = Flask("parity_flask_blog")
     app.config.update(
         PINGBACK_URL=PINGBACK_PATH,
@@ -46,7 +39,7 @@ def build_app(config: SiteConfig, port: int) -> Flask:
         PINGBACK_FETCH_TIMEOUT=FETCH_TIMEOUT,
         PINGBACK_RATE_LIMIT=None,
     )
-    pingback = Pingback(app)
+    pingback = Pingback(app, store=store)
 
     @app.get("/posts/<slug>/")
     @pingback.pingable
@@ -58,93 +51,11 @@ def build_app(config: SiteConfig, port: int) -> Flask:
     return app
 
 
-class GuideSQLiteStore:
-    """The guide's "Storing pings in SQLite" receivers, on one app.
-
-    One addition: a ``target_url`` column, written with each new row and never
-    part of the key, so that the suite can read which pair a row stands for. The
-    key, the duplicate rule and the delete are the guide's: (post, source).
-    """
-
-    def __init__(self, app: Flask, database: Path) -> None:
-        self.database = database
-        show_post_view = app.view_functions["show_post"]
-
-        @received.connect_via(app)
-        def store_ping(
-            sender: Any,
-            source_url: str,
-            target_url: str,
-            view: Any,
-            kwargs: dict[str, Any],
-            author: str,
-            title: str,
-            excerpt: str,
-            protocol: str,
-            **signal: Any,
-        ) -> None:
-            if view is not show_post_view:
-                raise UnpingableTarget()
-            post = kwargs["slug"]
-            if post not in POSTS:
-                raise TargetNotFound()
-            with self.connect() as db, db:
-                new = db.execute(
-                    "INSERT INTO pings (post, source_url, target_url, author, title, excerpt,"
-                    " protocol) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (post, source_url) DO NOTHING",
-                    (post, source_url, target_url, author, title, excerpt, protocol),
-                ).rowcount
-                if not new:
-                    db.execute(
-                        "UPDATE pings SET author = ?, title = ?, excerpt = ?"
-                        " WHERE post = ? AND source_url = ?",
-                        (author, title, excerpt, post, source_url),
-                    )
-            if not new:
-                raise DuplicatePing()
-
-        @deleted.connect_via(app)
-        def delete_ping(
-            sender: Any, source_url: str, view: Any, kwargs: dict[str, Any], **signal: Any
-        ) -> None:
-            if view is show_post_view:
-                with self.connect() as db, db:
-                    db.execute(
-                        "DELETE FROM pings WHERE post = ? AND source_url = ?",
-                        (kwargs["slug"], source_url),
-                    )
-
-    def connect(self) -> closing[sqlite3.Connection]:
-        db = sqlite3.connect(self.database)
-        db.execute(
-            """CREATE TABLE IF NOT EXISTS pings (
-                post TEXT NOT NULL,
-                source_url TEXT NOT NULL,
-                target_url TEXT NOT NULL,
-                author TEXT NOT NULL,
-                title TEXT NOT NULL,
-                excerpt TEXT NOT NULL,
-                protocol TEXT NOT NULL,
-                received_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
-                PRIMARY KEY (post, source_url)
-            )"""
-        )
-        return closing(db)
-
-    def rows(self) -> frozenset[Row]:
-        with self.connect() as db:
-            found = db.execute("SELECT source_url, target_url, protocol, title FROM pings")
-            return frozenset(Row(*row) for row in found.fetchall())
-
-    def clear(self) -> None:
-        with self.connect() as db, db:
-            db.execute("DELETE FROM pings")
-
-
-def store_as_the_guide_does(app: Flask, directory: Path) -> GuideSQLiteStore:
-    """The site's storage: the one function to switch to ``flask_pingback.storage``."""
-    return GuideSQLiteStore(app, directory / "pings.sqlite3")
+def storage(directory: Path) -> tuple[Engine, SQLAlchemyMentionStore]:
+    """The site's storage, as the guide sets it up: flask_pingback.storage in a SQLite file."""
+    engine = create_engine(f"sqlite:///{directory / 'pings.sqlite3'}")
+    create_tables(engine)
+    return engine, SQLAlchemyMentionStore(engine)
 
 
 class FlaskSite:
@@ -157,8 +68,8 @@ class FlaskSite:
         self.port = self._server.port
 
     def _build(self, config: SiteConfig, port: int) -> Flask:
-        app = build_app(config, port)
-        self._store = store_as_the_guide_does(app, Path(self._directory.name))
+        self._engine, self._store = storage(Path(self._directory.name))
+        app = build_app(config, port, self._store)
 
         @deleted.connect_via(app)
         def record_deletion(sender: Any, source_url: str, target_url: str, **signal: Any) -> None:
@@ -167,13 +78,23 @@ class FlaskSite:
         return app
 
     def stored(self) -> frozenset[Row]:
-        return self._store.rows()
+        with self._engine.connect() as db:
+            found = db.execute(
+                select(
+                    mentions_table.c.source_url,
+                    mentions_table.c.target_url,
+                    mentions_table.c.protocol,
+                    mentions_table.c.title,
+                )
+            )
+            return frozenset(Row(*row) for row in found)
 
     def deletions(self) -> tuple[Pair, ...]:
         return tuple(self._deletions)
 
     def reset(self) -> None:
-        self._store.clear()
+        with self._engine.begin() as db:
+            db.execute(delete(mentions_table))
         self._deletions.clear()
 
     def settle(self) -> None:
@@ -183,6 +104,7 @@ class FlaskSite:
 
     def close(self) -> None:
         self._server.close()
+        self._engine.dispose()
         self._directory.cleanup()
 
 
