@@ -104,7 +104,7 @@ def _site() -> Any:
 
 def _send_received(ping: ReceivedPing) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not received.has_receivers_for(app):
+    if not received.has_receivers_for(app) and state_of(app).extension.store is None:
         logger.warning(
             "a %s from %s was verified, but nothing is connected to "
             "flask_pingback.received to store it",

@@ -274,6 +274,19 @@ class SQLAlchemyMentionStore:
         """Hide the pair's mention from readers (it stays stored); False when it is not."""
         return self.set_approved(source_url, target_url, False)
 
+    def mentions(self, target_url: str | None = None) -> list[StoredMention]:
+        """Every stored mention, approved or not, newest first; of one page when asked.
+
+        For moderation; pages show ``approved_mentions``.
+        """
+        query = select(mentions_table)
+        if target_url is not None:
+            query = query.where(mentions_table.c.target_url.in_(_target_spellings(target_url)))
+        query = query.order_by(mentions_table.c.created_at.desc(), mentions_table.c.id.desc())
+        with self._connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [_stored_mention(row) for row in rows]
+
     def approved_mentions(
         self, target_url: str | None = None, kind: str | Iterable[str] | None = None
     ) -> list[StoredMention]:

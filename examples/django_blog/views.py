@@ -18,5 +18,5 @@ def show_post(request, slug):
     # The storage app keeps every verified ping, approved or not; a public site
     # would show approved ones only. This one shows all, marking those awaiting approval.
     url = request.build_absolute_uri(post.get_absolute_url())
-    pings = Pingback.objects.filter(target_url=url).order_by("created")
+    pings = Pingback.objects.for_target(url).order_by("created")
     return render(request, "django_blog/post.html", {"post": post, "pings": pings})

@@ -40,20 +40,17 @@ def ping_links(site_root, slug):
 
 def stored_pings(site_root):
     """Every ping the blog keeps, oldest first, read back from its database."""
-    with blog.database() as db:
-        rows = db.execute("SELECT * FROM pings ORDER BY received_at").fetchall()
-    with blog.app.test_request_context(base_url=site_root):
-        return [
-            {
-                "source_url": row["source_url"],
-                "target_url": url_for("show_post", slug=row["post"], _external=True),
-                "protocol": row["protocol"],
-                "author": row["author"],
-                "title": row["title"],
-                "excerpt": row["excerpt"],
-            }
-            for row in rows
-        ]
+    return [
+        {
+            "source_url": mention.source_url,
+            "target_url": mention.target_url,
+            "protocol": mention.protocol,
+            "author": mention.author,
+            "title": mention.title,
+            "excerpt": mention.excerpt,
+        }
+        for mention in reversed(blog.mentions.mentions())
+    ]
 
 
 def stop():

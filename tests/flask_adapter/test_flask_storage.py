@@ -309,3 +309,17 @@ def test_a_scripts_sqlite_file_and_a_sites_sqlalchemy_store_read_each_others_row
     assert from_script.published == published == from_site.published
     assert from_script.syndication == ("http://s/1",)
     assert from_script.created_at is not None and from_site.created_at is not None
+
+
+def test_moderation_lists_every_mention_of_a_page_approved_or_not(
+    stored_blog: tuple[Flask, SQLAlchemyMentionStore], source: Callable[..., str]
+) -> None:
+    app, store = stored_blog
+    source_url = source(links_to=POST)
+    answer(call(app.test_client(), source_url, POST))
+
+    (waiting,) = store.mentions(POST)
+
+    assert (waiting.source_url, waiting.approved) == (source_url, False)
+    assert store.approved_mentions(POST) == []
+    assert store.mentions("http://localhost/posts/other/") == []
