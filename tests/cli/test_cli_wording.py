@@ -18,7 +18,7 @@ def test_a_repeated_webmention_reads_as_a_repeated_pingback_does(
     by_pingback = pingcore("ping", SOURCE, pingback, "--allow-private")
     assert by_webmention.returncode == by_pingback.returncode == 0
     assert by_webmention.stdout.startswith("already registered over webmention at ")
-    assert by_pingback.stdout.startswith("already registered (fault 48): ")
+    assert by_pingback.stdout.startswith("already registered over pingback at ")
 
 
 def test_ping_all_shows_both_repeats_as_already_registered(pingcore: Pingcore, site: Site) -> None:

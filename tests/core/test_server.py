@@ -366,6 +366,9 @@ def test_signal_arguments_carry_pingdjacks_names_and_a_host_for_a_nameless_page(
     assert set(arguments) == {
         "source_url", "target_url", "view", "args", "kwargs",
         "author", "excerpt", "title", "remote_addr", "protocol",
+        # what the source says of itself (pingcore.mention)
+        "kind", "rsvp", "author_url", "author_photo", "published", "updated",
+        "url", "content_html", "content_text", "syndication",
     }  # fmt: skip
     assert arguments["author"] == "bob.example"
     assert arguments["args"] == ("a",) and arguments["kwargs"] == {"slug": "hello"}
