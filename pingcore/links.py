@@ -11,8 +11,16 @@ pings a target that would then answer "your page does not link to me":
   does not say the author did not link (pingdjack pinged them too).
 - Links inside ``<del>`` do not count: deleted text is no longer a reference the author
   makes. Nor do links inside script, style, template or noscript (not shown to a reader
-  with scripting), nor inside elements marked hidden (``hidden``, ``aria-hidden=true``,
-  inline ``display:none``), which hide links from readers, usually to game pings.
+  with scripting).
+- Links no reader can see or follow do not count, which is how pages hide links to game
+  pings: inside an element marked ``hidden`` or ``aria-hidden=true``, styled
+  ``display: none`` or ``visibility: hidden`` (inline styles, read by a CSS parser, in
+  any spelling: comments, escapes, case), inside a ``<dialog>`` that is not open; an
+  ``<a>`` with no text and no picture; an ``<area>`` of a ``<map>`` no ``<img usemap>``
+  shows. One exception: an h-entry's response property (``u-in-reply-to``,
+  ``u-like-of``, ``u-repost-of``, ``u-bookmark-of``, ``u-quotation-of``) counts however
+  it is hidden, since IndieWeb replies often hide it on purpose (it still does not count
+  in script, template or ``<del>``). See :mod:`pingcore.htmltree`.
 - Only http(s) URLs: javascript:, mailto:, data:, tel: and every other scheme are skipped.
 """
 
@@ -20,7 +28,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .htmltree import NOT_CONTENT_TAGS, is_hidden, parse_html, tag_name
+from .htmltree import (
+    NOT_CONTENT_TAGS,
+    is_hidden,
+    is_response_link,
+    parse_html,
+    shows_nothing,
+    tag_name,
+)
 from .urls import is_http_url, is_within, page_url, resolve_href
 
 __all__ = ["LINK_TAGS", "base_url_of", "external_urls", "link_counts"]
@@ -48,18 +63,24 @@ def link_counts(
     Pass the same ``verdicts`` dict for every link of one tree: each ancestor is then
     judged once, and a page of many deeply nested links costs linear time.
     """
+    # A response property is hidden on purpose; only inert or deleted markup undoes it.
+    response = is_response_link(element)
+    if not response and shows_nothing(element):
+        return False
     walked: list[etree._Element] = []
     node: etree._Element | None = element
     verdict = True
     while node is not None:
-        if verdicts is not None and node in verdicts:
+        if verdicts is not None and node in verdicts and not response:
             verdict = verdicts[node]
             break
         walked.append(node)
-        if tag_name(node) in _NOT_COUNTED_TAGS or is_hidden(node):
+        if tag_name(node) in _NOT_COUNTED_TAGS or (not response and is_hidden(node)):
             verdict = False
             break
         node = node.getparent()
+    if response:
+        return verdict
     if verdicts is not None:
         verdicts.update(dict.fromkeys(walked, verdict))
     return verdict

@@ -138,8 +138,9 @@ def test_a_different_path_or_trailing_slash_is_another_page(parser: str) -> None
             parse(f'<p><a href="{href}">x</a></p>', parser)
 
 
-def test_an_area_link_counts(parser: str) -> None:
-    html = f'<map name="m"><area href="{TARGET}" alt="the map area"></map>'
+def test_an_area_link_of_a_map_an_image_shows_counts(parser: str) -> None:
+    image = '<img src="m.png" usemap="#m">'
+    html = f'{image}<map name="m"><area href="{TARGET}" alt="the map area"></map>'
     assert parse(html, parser).link_text == "the map area"
 
 
