@@ -24,8 +24,18 @@ HIDING_ANCESTOR = (
     "ancestor-or-self::*[self::del or self::script or self::style or self::template"
     " or self::noscript or (@hidden and @hidden != 'until-found')"
     " or translate(normalize-space(@aria-hidden), 'TRUE', 'true') = 'true'"
+    " or self::dialog[not(@open)]"
     " or contains(translate(translate(@style, ' \t\n', ''), 'DISPLAYNOE', 'displaynoe'),"
-    " 'display:none')]"
+    " 'display:none')"
+    " or contains(translate(translate(@style, ' \t\n', ''), 'VISBLTYHDEN', 'visbltyhden'),"
+    " 'visibility:hidden')]"
+)
+# A link that shows nothing: an <a> without text or picture, an <area> of an unused map.
+SHOWS_NOTHING = etree.XPath(
+    "boolean(self::a[not(normalize-space(translate(string(.), '\u00a0', ' '))) and not(.//img or .//svg or .//picture"
+    " or .//video or .//canvas or .//object or .//embed or .//iframe)]"
+    " or self::area[not(ancestor::map[1][@name and"
+    " concat('#', @name) = //img/@usemap or @id and concat('#', @id) = //img/@usemap])])"
 )
 VISIBLE_TEXT = etree.XPath(f".//text()[not({HIDING_ANCESTOR.replace('-or-self', '')})]")
 HIDDEN = etree.XPath(f"boolean({HIDING_ANCESTOR})")
@@ -55,7 +65,7 @@ def visible_links(html: bytes, page_url: str) -> list[tuple[str, str | None]]:
     for element in root.iter("a", "area"):
         href = (element.get("href") or "").strip("\t\n\f\r ")
         # An empty href points at the page itself; pingcore does not count it as a link.
-        if not href or HIDDEN(element):
+        if not href or HIDDEN(element) or SHOWS_NOTHING(element):
             continue
         try:
             target = urljoin(base_url, href)
