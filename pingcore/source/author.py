@@ -6,26 +6,30 @@ import itertools
 import json
 import re
 from collections.abc import Container
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from ..htmltree import tag_name
 from ..urls import MAX_URL_LENGTH
-from .names import NAME_RAW, NAME_TEXT, clean_name
+from .names import NAME_RAW, NAME_TEXT, People
 from .posts import ARTICLE_TYPES, NEAREST_CONTAINERS, containers, is_container
-from .text import Budget, collapse, visible_texts
+from .text import INLINE_TAGS, Budget, collapse, text_of, visible_texts
 
 # Name parts: a token of the class or itemprop, tokens being split at XML spaces.
 _NAME_CLASS = re.compile(r"(?<![^ \t\n\r])(?:p-name|fn)(?![^ \t\n\r])")
 _NAME_ITEMPROP = re.compile(r"(?<![^ \t\n\r])name(?![^ \t\n\r])")
 # Class names of bylines: "byline", "post-author", "c-article__author-name", but not
 # "author-box-wrap", "author_share" or "entry-author__description".
-_BYLINE_CLASS = re.compile(r"(?:[\w-]*[-_])?(?:byline|authors?)")
+_BYLINE_CLASS = re.compile(r"(?:[\w-]*[-_])?(?:byline|authors?|autor(?:en|in)?)")
 _AUTHOR_NAME_CLASS = re.compile(r"(?:[\w-]*[-_])?author[-_]+name")
 _AUTHOR_PAGE = re.compile(
     r"/(?:authors?|autor(?:en|in)?|auteurs?|autori|profiles?|people|team|staff|users?)/"
     r"|[?&]author="
 )
+# A link to a page of the author's posts: a witness of last resort, anywhere in a post.
+_AUTHOR_PAGE_LINK = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?)/[^/?#]+/?(?:[?#]|$)")
+_AUTHOR_PAGE_RANK = 7
 _MAX_AUTHOR_CANDIDATES = 20
 _MAX_BYLINE = 300
 # How much of an author-ish element is searched for a name: its first _NAME_WINDOW
@@ -89,15 +93,28 @@ def _is_name_part(element: etree._Element) -> bool:
     return itemprop is not None and "name" in itemprop and bool(_NAME_ITEMPROP.search(itemprop))
 
 
-def _first_name(elements: list[etree._Element], budget: Budget) -> str | None:
+def _first_name(elements: list[etree._Element], budget: Budget, people: People) -> str | None:
     for element in elements[:_MAX_AUTHOR_CANDIDATES]:
-        name = clean_name(element.get("content") or text_start(element, budget))
+        text = element.get("content") or text_start(element, budget)
+        name = people.name(text, login=_marks_login(element, text))
         if name:
             return name
     return None
 
 
-def _name_in(element: etree._Element) -> str | None:
+def _marks_login(element: etree._Element, text: str) -> bool:
+    """True where the page marks ``text`` as the author's login name: a link to the
+    author's page named after it (/author/jsmith/), or an element of class username."""
+    if "username" in element.get("class", "").lower():
+        return True
+    if element.tag != "a":
+        return False
+    href = _link_attribute(element, "href").lower()
+    slug = href.split("?")[0].rstrip("/").rpartition("/")[2]
+    return bool(slug) and slug == text.strip().lower() and _AUTHOR_PAGE.search(href) is not None
+
+
+def _name_in(element: etree._Element, people: People) -> str | None:
     """The author's name an author-ish element gives: its name part, a link, its text.
 
     Only the element's first _NAME_WINDOW elements are searched, and _NAME_READ of them
@@ -106,30 +123,32 @@ def _name_in(element: etree._Element) -> str | None:
     """
     window = list(itertools.islice(element.iter(etree.Element), _NAME_WINDOW))
     budget = Budget(_NAME_READ)
-    name = _first_name([part for part in window[1:] if _is_name_part(part)], budget)
+    name = _first_name([part for part in window[1:] if _is_name_part(part)], budget, people)
     if name:
         return name
     if tag_name(element) == "img":
-        return clean_name(element.get("alt", ""))
+        return people.name(element.get("alt", ""))
     content = element.get("content")
     if content is not None:
-        return clean_name(content)
+        return people.name(content)
     links = [a for a in window if a.tag == "a"]
     if tag_name(element) == "address":
         # Addresses hold contact details and, misused, whole captions with links in them:
         # only a name in its first line, or on an author or mail link, is trusted.
         trusted = [a for a in links if _is_author_link(a, mail=True)]
-        return _first_name(trusted, budget) or clean_name(_first_line(element, budget))
+        return _first_name(trusted, budget, people) or people.name(_first_line(element, budget))
     # A byline: its link to the author's page, else its own words, else any of its links
     # ("Posted on <a>May 3</a> by <a>Jane</a>"). Its own words come before other links,
     # which are often "Follow on Twitter"; mail links say "Send an e-mail", not who.
-    name = _first_name([a for a in links if _is_author_link(a)], budget)
+    name = _first_name([a for a in links if _is_author_link(a)], budget, people)
     if name:
         return name
     words = text_start(element, budget, skip=_MAIL_LINKS)
     if len(words) > _MAX_BYLINE:  # an author box with a biography: the name comes first
-        return clean_name(_first_line(element, budget))
-    return clean_name(words) or _first_name([a for a in links if a not in _MAIL_LINKS], budget)
+        return people.name(_first_line(element, budget))
+    login = "username" in element.get("class", "").lower()
+    others = [a for a in links if a not in _MAIL_LINKS]
+    return people.name(words, login=login) or _first_name(others, budget, people)
 
 
 def _link_attribute(link: etree._Element, name: str) -> str:
@@ -193,11 +212,20 @@ def _author_rank(element: etree._Element) -> int | None:
         return 2
     if element.tag == "address":
         return _ADDRESS_RANK
+    if element.tag == "a" and _AUTHOR_PAGE_LINK.search(_link_attribute(element, "href").lower()):
+        return _AUTHOR_PAGE_RANK
     classes = element.get("class")
     if classes is None or element.tag in ("html", "body"):  # <body class="single-author">
         return None
     lowered = classes.lower()
-    if "author" not in lowered and "byline" not in lowered and "vcard" not in lowered:
+    if "username" in lowered:
+        return 5
+    if (
+        "author" not in lowered
+        and "autor" not in lowered
+        and "byline" not in lowered
+        and "vcard" not in lowered
+    ):
         return None
     tokens = lowered.split()
     if "p-author" in tokens:
@@ -226,19 +254,27 @@ def _witnesses(
     in_comment = "comment" in container.get("class", "")
     ranked: _Ranked = []
     posts: list[tuple[int, etree._Element]] = []
+    first_paragraph: int | None = None
     for index, element in enumerate(container.iter(etree.Element)):
+        if first_paragraph is None and element.tag == "p":
+            first_paragraph = index
         classes = element.get("class") or ""
         if (
             element.get("rel") is None
             and element.get("itemprop") is None
             and "uthor" not in classes
+            and "utor" not in classes
+            and "sername" not in classes
             and "yline" not in classes
             and "vcard" not in classes
             and "entry" not in classes
             and element.tag not in ("address", "article")
+            and (element.tag != "a" or "/aut" not in (element.get("href") or ""))
         ) or not index:
             continue
         rank = _author_rank(element)
+        if rank == _AUTHOR_PAGE_RANK and first_paragraph is not None:
+            rank = None  # a link to an author's page in the text names someone else
         if rank is not None and (in_comment or "comment" not in classes):
             ranked.append((rank, index, element))
         if with_posts and (element.tag == "article" or _ENTRY_CLASSES & set(classes.split())):
@@ -248,7 +284,7 @@ def _witnesses(
 
 
 def _best_author(
-    ranked: _Ranked, container: etree._Element, *, addresses: bool = True
+    ranked: _Ranked, container: etree._Element, people: People, *, addresses: bool = True
 ) -> str | None:
     # The best few only: each costs a walk up the tree, and a hostile page nests
     # thousands of author-ish elements.
@@ -260,19 +296,20 @@ def _best_author(
             break
         tried += 1
         if _belongs_to(element, container):
-            name = _name_in(element)
+            # p-author and rel=author say "this person": their name may be the site's.
+            name = _name_in(element, people.marked if rank <= 1 else people)
             if name:
                 return name
     return None
 
 
-def _container_author(container: etree._Element) -> str | None:
+def _container_author(container: etree._Element, people: People) -> str | None:
     """The author an entry names, best witness first."""
     ranked, _ = _witnesses(container)
-    return _best_author(ranked, container)
+    return _best_author(ranked, container, people)
 
 
-def _meta_authors(root: etree._Element) -> dict[str, str]:
+def _meta_authors(root: etree._Element, people: People) -> dict[str, str]:
     """The names the page's <meta> elements give, by key (first of each), in one pass."""
     found: dict[str, str] = {}
     for meta in root.iter("meta"):
@@ -280,80 +317,116 @@ def _meta_authors(root: etree._Element) -> dict[str, str]:
         if not key and "author" in meta.get("itemprop", "").lower().split():
             key = "author"
         if key in _META_AUTHOR_KEYS and key not in found:
-            name = clean_name(meta.get("content", ""))
+            name = people.name(meta.get("content", ""))
             if name:
                 found[key] = name
     return found
 
 
-def _json_ld_name(
-    value: object,
-    nodes: dict[str, dict[str, object]],
-    hops: int = 3,
-    lists: int = _MAX_JSON_LD_LISTS,
-) -> str | None:
-    """The name in a JSON-LD author: a string, a Person, an @id reference, or a list.
+class _JsonLd:
+    """What a page's JSON-LD says of its authors and of the organisations behind it."""
 
-    ``hops`` stops reference loops, ``lists`` the recursion into lists nested thousands
-    deep (the JSON parser reads those).
-    """
-    if isinstance(value, str):
-        return clean_name(value)
-    if isinstance(value, list):
-        if not lists:
+    def __init__(self, root: etree._Element) -> None:
+        self.nodes: dict[str, dict[str, object]] = {}
+        self.authors: list[object] = []  # the authors of articles first
+        self.organisations: list[str] = []
+        from_others: list[object] = []
+        for script in root.iter("script"):
+            if (script.get("type") or "").strip().lower() != "application/ld+json":
+                continue
+            raw = script.text or ""
+            if len(raw) > 1_000_000:
+                continue
+            try:
+                data = json.loads(raw)
+            except (ValueError, RecursionError):
+                continue
+            pending: list[object] = [data]
+            visited = 0
+            while pending and visited < 10_000:
+                item = pending.pop()
+                visited += 1
+                if isinstance(item, list):
+                    pending.extend(reversed(item))
+                elif isinstance(item, dict):
+                    self._read(item, from_others)
+                    pending.extend(
+                        reversed([v for v in item.values() if isinstance(v, list | dict)])
+                    )
+        self.authors.extend(from_others)
+
+    def _read(self, item: dict[str, object], from_others: list[object]) -> None:
+        identifier = item.get("@id")
+        if isinstance(identifier, str) and "name" in item:
+            self.nodes.setdefault(identifier, item)
+        kinds = _kinds(item)
+        name = item.get("name")
+        if isinstance(name, str) and _is_organisation_type(kinds):
+            self.organisations.append(name)
+        publisher = item.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            self.organisations.append(str(publisher["name"]))
+        if "author" in item:
+            article = any(ARTICLE_TYPES.search(k) for k in kinds)
+            (self.authors if article else from_others).append(item["author"])
+
+    def author(self, people: People) -> str | None:
+        """The first author the JSON-LD gives (of an article, if any), if a person: when
+        that is a desk or an organisation, another node's author is no better guess."""
+        return self._name(self.authors[0], people) if self.authors else None
+
+    def _name(
+        self, value: object, people: People, hops: int = 3, lists: int = _MAX_JSON_LD_LISTS
+    ) -> str | None:
+        """The name in a JSON-LD author: a string, a Person, an @id reference, or a list.
+
+        An Organization is no author. ``hops`` stops reference loops, ``lists`` the
+        recursion into lists nested thousands deep (the JSON parser reads those).
+        """
+        if isinstance(value, str):
+            return people.name(value)
+        if isinstance(value, list):
+            if not lists:
+                return None
+            names = (self._name(item, people, hops, lists - 1) for item in value[:10])
+            return next(filter(None, names), None)
+        if not isinstance(value, dict) or hops == 0:
             return None
-        names = (_json_ld_name(item, nodes, hops, lists - 1) for item in value[:10])
-        return next(filter(None, names), None)
-    if not isinstance(value, dict) or hops == 0:
+        kinds = _kinds(value)
+        if _is_organisation_type(kinds):
+            return None
+        name = value.get("name")
+        if isinstance(name, str):
+            return (people.marked if "Person" in kinds else people).name(name)
+        reference = value.get("@id")  # a node elsewhere in the @graph
+        if isinstance(reference, str) and reference in self.nodes:
+            return self._name(self.nodes[reference], people, hops - 1, lists)
         return None
-    name = value.get("name")
-    if isinstance(name, str):
-        return clean_name(name)
-    reference = value.get("@id")  # a node elsewhere in the @graph
-    if isinstance(reference, str) and reference in nodes:
-        return _json_ld_name(nodes[reference], nodes, hops - 1, lists)
-    return None
 
 
-def _json_ld_author(root: etree._Element) -> str | None:
-    nodes: dict[str, dict[str, object]] = {}
-    from_articles: list[object] = []
-    from_others: list[object] = []
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = script.text or ""
-        if len(raw) > 1_000_000:
-            continue
-        try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            continue
-        pending: list[object] = [data]
-        visited = 0
-        while pending and visited < 10_000:
-            item = pending.pop()
-            visited += 1
-            if isinstance(item, list):
-                pending.extend(reversed(item))
-            elif isinstance(item, dict):
-                identifier = item.get("@id")
-                if isinstance(identifier, str) and "name" in item:
-                    nodes.setdefault(identifier, item)
-                if "author" in item:
-                    kind = item.get("@type")
-                    kinds = kind if isinstance(kind, list) else [kind]
-                    article = any(isinstance(k, str) and ARTICLE_TYPES.search(k) for k in kinds)
-                    (from_articles if article else from_others).append(item["author"])
-                pending.extend(reversed([v for v in item.values() if isinstance(v, list | dict)]))
-    for value in from_articles + from_others:
-        name = _json_ld_name(value, nodes)
-        if name:
-            return name
-    return None
+def _xpath_texts(
+    xpath: etree.XPath, scope: etree._Element, **variables: str
+) -> list[etree._ElementUnicodeResult]:
+    """The text nodes an XPath of text() finds, each knowing its element."""
+    found = xpath(scope, **variables)
+    if not isinstance(found, list):
+        return []
+    return [text for text in found if isinstance(text, etree._ElementUnicodeResult)]
 
 
-def _nearest_address_author(root: etree._Element, link: etree._Element) -> str | None:
+def _is_organisation_type(kinds: list[str]) -> bool:
+    # Personal sites describe their owner as ["Person", "Organization"]: a person.
+    return "Person" not in kinds and any(_ORGANISATION_TYPES.search(kind) for kind in kinds)
+
+
+def _kinds(item: dict[str, object]) -> list[str]:
+    kind = item.get("@type")
+    return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
+
+
+def _nearest_address_author(
+    root: etree._Element, link: etree._Element, people: People
+) -> str | None:
     """The name in the ``<address>`` closest to the link in the tree, as pingdjack read it."""
     # Keyed by the elements themselves, which keeps their proxies (and identities) alive.
     depth_of = {ancestor: depth for depth, ancestor in enumerate(link.iterancestors())}
@@ -365,10 +438,10 @@ def _nearest_address_author(root: etree._Element, link: etree._Element) -> str |
                 if best is None or depth < best[0]:
                     best = (depth, address)
                 break
-    return _name_in(best[1]) if best is not None else None
+    return _name_in(best[1], people) if best is not None else None
 
 
-def _page_author(root: etree._Element) -> str | None:
+def _page_author(root: etree._Element, people: People) -> str | None:
     """The author of the page's one post, or else of a byline anywhere outside comments.
 
     For links outside any post: in a sidebar, a menu, a footer.
@@ -384,30 +457,221 @@ def _page_author(root: etree._Element) -> str | None:
         if len(outermost) == 1:
             start, post = outermost[0]
             end = start + sum(1 for _ in post.iter(etree.Element))
-            name = _best_author([item for item in ranked if start < item[1] < end], post)
+            inner = [item for item in ranked if start < item[1] < end]
+            name = _best_author(inner, post, people)
             if name:
                 return name
     # Addresses come last, the nearest first.
-    return _best_author(ranked, root, addresses=False)
+    return _best_author(ranked, root, people, addresses=False)
 
 
-def find_author(root: etree._Element, link: etree._Element) -> str | None:
-    """Who wrote the page, asking the nearest witness to the link first.
+def _signed_name(scope: etree._Element, people: People) -> str | None:
+    """The name a byline or signature line gives in words, wherever it stands in
+    ``scope``: "Von Clemens Höges", "Written by: <a>Julie Mollins</a>", "posted by
+    Stadler at 12:53", "<strong>Author</strong> Julian Tompkin".
 
-    The posts holding the link (h-entry p-author, rel=author, itemprop=author,
-    address, vcard, byline), then the page's <meta name=author>, article:author,
-    dc.creator, then JSON-LD, then parsely and citation metas, then the page's one
-    post or a byline outside comments, then the nearest <address>.
+    Only short lines that start with such words count (after a date, maybe): prose
+    that says "by" in passing does not, nor does "Theme by ..." in a footer.
     """
-    for container in itertools.islice(containers(link), NEAREST_CONTAINERS):
-        name = _container_author(container)
+    for line in itertools.islice(_xpath_texts(_BYLINE_LINES, scope), _MAX_BYLINE_LINES):
+        holder = line.getparent()
+        if holder is None:
+            continue
+        # A line may be a row of fields: "Aufrufe: 1120 | Hinzugefügt von: <a>Posh</a>".
+        fields = _FIELD_SEPARATOR.split(line)
+        for number, field in enumerate(fields):
+            match = _SIGNED.match(field)
+            if match is None:
+                continue
+            if _in_credits(holder, line.is_tail):
+                break
+            if not number and not _starts_line(holder, line.is_tail):
+                break  # running text: "a chair by Eames", "die Kollektion von Barbour"
+            rest = field[match.end() :]
+            if rest.strip(" :\xa0\t\n"):
+                name = people.name(rest)
+                if name and not _ends_line(rest, name):
+                    name = None
+            elif number == len(fields) - 1:  # the name follows: a link, a <strong>'s tail
+                name = _name_after(holder, line.is_tail, people)
+            else:
+                name = None
+            if name:
+                return name
+    return None
+
+
+def _dated_name(post: etree._Element, people: People) -> str | None:
+    """The name of a "Jane Doe | 29.07.2006 um 14:26" line in ``post``: a byline
+    without words, a name set before the date, often at the end of the post."""
+    for line in itertools.islice(_xpath_texts(_SHORT_LINES, post), _MAX_SHORT_LINES):
+        holder = line.getparent()
+        if holder is None:
+            continue
+        text = str(line)
+        if not line.is_tail and len(holder) == 0 and holder.tail:
+            text += holder.tail  # "<span>Jane Doe</span> | 29.07.2006"
+        match = _NAME_THEN_DATE.match(text)
+        if match is None or _in_credits(holder, line.is_tail):
+            continue
+        name = people.name(match.group(1))
+        if name and name == collapse(match.group(1)):
+            return name
+    return None
+
+
+def _name_after(holder: etree._Element, is_tail: bool, people: People) -> str | None:
+    """The name after a byline's words that end a piece of text: in the next element
+    (a link, a name or user span), else in the text after the words' element."""
+    following = holder.getnext() if is_tail else (holder[0] if len(holder) else None)
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()  # comments, in html5lib's trees
+    if following is None:
+        return people.name(holder.tail or "") if not is_tail else None
+    classes = (following.get("class") or "").lower()
+    if following.tag == "a" or "name" in classes or "user" in classes:
+        text = text_of(following)
+        return people.name(text, login=_marks_login(following, text) or "user" in classes)
+    if not is_tail and holder.tail and not holder.tail.isspace():
+        return people.name(holder.tail)
+    return people.name(text_of(following))
+
+
+def _starts_line(holder: etree._Element, is_tail: bool) -> bool:
+    """True when a piece of text (``holder``'s tail, or its text) starts a line."""
+    if is_tail:
+        return holder.tag == "br" or holder.tag not in INLINE_TAGS or not text_of(holder)
+    if holder.tag not in INLINE_TAGS:
+        return True
+    parent = holder.getparent()
+    before = holder.getprevious()
+    if before is not None:
+        return before.tag == "br" or (
+            before.tag not in INLINE_TAGS and not (before.tail or "").strip()
+        )
+    return parent is None or not (parent.text or "").strip()
+
+
+def _ends_line(rest: str, name: str) -> bool:
+    """True when nothing but a date, a separator or more names follows ``name``."""
+    after = collapse(rest).partition(name)[2] if name in collapse(rest) else ""
+    after = _MORE_NAMES.sub("", after.strip())
+    return not after or _LINE_END.match(after) is not None
+
+
+def _in_credits(element: etree._Element, is_tail: bool) -> bool:
+    """True inside the page's footer, comments or a credit line: not where a post is
+    signed. A post's own footer is where it is signed, often."""
+    in_footer = False
+    for ancestor in itertools.chain([element] if not is_tail else [], element.iterancestors()):
+        tag = ancestor.tag
+        if tag in ("nav", "form", "script", "style", "template", "aside"):
+            return True
+        if in_footer and is_container(ancestor):
+            return False  # the footer of a post
+        marks = (ancestor.get("class", "") + " " + ancestor.get("id", "")).lower()
+        if tag == "footer" or "footer" in marks:
+            in_footer = True
+        elif any(word in marks for word in _CREDIT_MARKS):
+            return True
+    return in_footer
+
+
+def _named_in_text(root: etree._Element, name: str) -> bool:
+    """True when the page's text names ``name`` outside its footer and credits: a
+    ``<meta name=author>`` that names no one in the page is weak evidence (themes and
+    site builders put their designer or webmaster there)."""
+    for line in itertools.islice(_xpath_texts(_TEXT_NAMING, root, name=name), _MAX_BYLINE_LINES):
+        holder = line.getparent()
+        if holder is not None and not _in_credits(holder, line.is_tail):
+            if _CREDIT_WORDS.search(line) is None:
+                return True
+    return False
+
+
+_ORGANISATION_TYPES = re.compile(r"Organi[sz]ation|Corporation|WebSite|Brand|NewsMedia")
+_META_SITE_NAMES = frozenset({"og:site_name", "application-name", "twitter:site"})
+# Short lines of text that may name the author in words; found by XPath, in C.
+_BYLINE_LINES = etree.XPath(
+    ".//body//text()[string-length(.) < 160 and (contains(., 'by') or contains(., 'By')"
+    " or contains(., 'BY') or contains(., 'von') or contains(., 'Von') or contains(., 'VON')"
+    " or contains(., 'utor') or contains(., 'UTOR') or contains(., 'uthor')"
+    " or contains(., 'UTHOR') or contains(., 'par ') or contains(., 'Par '))]"
+)
+_TEXT_NAMING = etree.XPath(".//body//text()[contains(., $name)]")
+_MAX_BYLINE_LINES = 200
+_SIGNED = re.compile(
+    r"\s*(?:[\d.,:/\s|-]*\s)?"  # a date and time before it: "11.09.2011, 16:20 von jane"
+    r"(?:(?:written|posted|published|submitted|reported|geschrieben|verfasst|gespeichert"
+    r"|hinzugefügt|erstellt|publié|écrit|rédigé)\s+)?"
+    r"(?:by|von|par)\s*:?(?=\s|$)|\s*(?:author|autor|autorin|autor/in|autor\*in|auteur|verfasser)"
+    r"(?:\s*:|(?=\s)|$)",
+    re.IGNORECASE,
+)
+_SHORT_LINES = etree.XPath(
+    ".//text()[string-length(normalize-space(.)) > 3][string-length(.) < 80]"
+)
+_MAX_SHORT_LINES = 2000
+_NAME_THEN_DATE = re.compile(
+    r"\s*([^\W\d_][^|,·•\d]{2,60}?)\s*(?:[|,·•–—]|\s-)\s*(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.?\s+[^\W\d_]{3,}\.?\s+\d{4})"
+)
+_FIELD_SEPARATOR = re.compile(r"\s[|·•]\s|\n")
+_MORE_NAMES = re.compile(r"^(?:and|und|et|y|&)\s+(?:[^\W\d_][\w.'’-]*\s*){1,4}$", re.IGNORECASE)
+_LINE_END = re.compile(r"[|,;·•(\[–—/-]|(?:am|at|on|um|le|el|il|the)\b|\d", re.IGNORECASE)
+_CREDIT_MARKS = ("credit", "copyright", "comment", "related", "teaser", "photo")
+_CREDIT_WORDS = re.compile(
+    r"theme|design|template|powered|webmaster|hosting|programmier|umsetzung|gestaltung"
+    r"|realisierung|foto|photo|bild|übersetz|translat|impressum|©|\(c\)",
+    re.IGNORECASE,
+)
+
+
+def site_people(root: etree._Element, source_url: str, json_ld: _JsonLd) -> People:
+    """The rules telling people from organisations on this page (see People)."""
+    names = list(json_ld.organisations)
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if key in _META_SITE_NAMES:
+            names.append(meta.get("content", "").lstrip("@"))
+    return People(names, urlsplit(source_url).hostname or "")
+
+
+def find_author(root: etree._Element, link: etree._Element, source_url: str) -> str | None:
+    """Who wrote the page, asking the nearest witness to the link first; None rather
+    than a guess.
+
+    In order: the posts holding the link (h-entry p-author, rel=author,
+    itemprop=author, address, vcard, byline, username, a link to an author's page),
+    then a byline or signature in words in the nearest post ("Von ...", "Written by:
+    ..."), then the page's ``<meta name=author>`` (only if the page's text names that
+    person too: themes put their designer there), article:author and dc.creator, then
+    JSON-LD (Person, not Organization), then parsely and citation metas, then the
+    page's one post or a byline outside comments, then a byline in words anywhere,
+    then the nearest ``<address>``. Every name must be a person's: not the site's,
+    its publisher's, a news agency's or a desk's (see :class:`~pingcore.source.names.People`).
+
+    A microformats2 reader that finds the entry's h-card author can put its name
+    first, through the same People rules.
+    """
+    json_ld = _JsonLd(root)
+    people = site_people(root, source_url, json_ld)
+    nearest = list(itertools.islice(containers(link), NEAREST_CONTAINERS))
+    for container in nearest:
+        name = _container_author(container, people)
         if name:
             return name
-    metas = _meta_authors(root)
+    if nearest and (name := _signed_name(nearest[0], people)):
+        return name
+    metas = _meta_authors(root, people)
+    if "author" in metas and not _named_in_text(root, metas["author"]):
+        del metas["author"]
     return (
         next((metas[key] for key in _PAGE_AUTHOR_KEYS if key in metas), None)
-        or _json_ld_author(root)
+        or json_ld.author(people)
         or next((metas[key] for key in _PAGE_AUTHOR_KEYS_LATE if key in metas), None)
-        or _page_author(root)
-        or _nearest_address_author(root, link)
+        or _page_author(root, people)
+        or (_dated_name(nearest[0], people) if nearest else None)
+        or _signed_name(root, people)
+        or _nearest_address_author(root, link, people)
     )

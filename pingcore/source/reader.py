@@ -72,7 +72,7 @@ def parse_source(
         source_url=source_url,
         target_url=target_url,
         title=page_title(root, link),
-        author=find_author(root, link),
+        author=find_author(root, link, source_url),
         excerpt=excerpt_around(link, link_text, max_excerpt),
         link_text=link_text,
     )

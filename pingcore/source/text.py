@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Container, Iterable, Iterator
 
 from lxml import etree
@@ -24,6 +25,15 @@ LEAVE_LINK = "<leave link>"
 
 def collapse(text: str) -> str:
     return SPACE.sub(" ", text).strip()
+
+
+def without_format_characters(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf): bidi overrides and
+    isolates, zero-width spaces and joiners, soft hyphens, which a page uses to make
+    "Invoice \u202egpj.exe" read as something it is not."""
+    if text.isprintable():  # no Cf character is printable: most texts stop here
+        return text
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def shown(element: etree._Element) -> bool:

@@ -32,8 +32,9 @@ HIDING_ANCESTOR = (
 )
 # A link that shows nothing: an <a> without text or picture, an <area> of an unused map.
 SHOWS_NOTHING = etree.XPath(
-    "boolean(self::a[not(normalize-space(translate(string(.), '\u00a0', ' '))) and not(.//img or .//svg or .//picture"
-    " or .//video or .//canvas or .//object or .//embed or .//iframe)]"
+    "boolean(self::a[not(normalize-space(translate(string(.), '\u00a0', ' ')))"
+    " and not(.//img or .//svg or .//picture or .//video or .//canvas or .//object"
+    " or .//embed or .//iframe)]"
     " or self::area[not(ancestor::map[1][@name and"
     " concat('#', @name) = //img/@usemap or @id and concat('#', @id) = //img/@usemap])])"
 )
