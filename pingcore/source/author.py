@@ -473,7 +473,7 @@ def _signed_name(scope: etree._Element, people: People) -> str | None:
     Only short lines that start with such words count (after a date, maybe): prose
     that says "by" in passing does not, nor does "Theme by ..." in a footer.
     """
-    for line in itertools.islice(_xpath_texts(_BYLINE_LINES, scope), _MAX_BYLINE_LINES):
+    for line in _byline_lines(scope):
         holder = line.getparent()
         if holder is None:
             continue
@@ -501,16 +501,37 @@ def _signed_name(scope: etree._Element, people: People) -> str | None:
     return None
 
 
+def _byline_lines(scope: etree._Element) -> list[etree._ElementUnicodeResult]:
+    """The short texts in ``scope`` that hold byline words, each knowing its element.
+
+    Found in two steps, as a full XPath over a page's texts costs as much as parsing
+    it: the texts themselves, read by lxml in C and searched by one regex, then the
+    few that look like a byline looked up again, for the element they belong to.
+    """
+    wanted: list[str] = []
+    for text in scope.itertext():
+        if isinstance(text, str) and len(text) < 160 and _BYLINE_WORD.search(text) is not None:
+            if any(_SIGNED.match(field) for field in _FIELD_SEPARATOR.split(text)):
+                if text not in wanted:
+                    wanted.append(text)
+                    if len(wanted) == _MAX_BYLINE_LINES:
+                        break
+    found: list[etree._ElementUnicodeResult] = []
+    for text in wanted:
+        found.extend(_xpath_texts(_TEXT_EQUALS, scope, text=text))
+    return found
+
+
 def _dated_name(post: etree._Element, people: People) -> str | None:
     """The name of a "Jane Doe | 29.07.2006 um 14:26" line in ``post``: a byline
     without words, a name set before the date, often at the end of the post."""
-    for line in itertools.islice(_xpath_texts(_SHORT_LINES, post), _MAX_SHORT_LINES):
+    for line in itertools.islice(_xpath_texts(_DATED_LINES, post), _MAX_SHORT_LINES):
         holder = line.getparent()
         if holder is None:
             continue
         text = str(line)
-        if not line.is_tail and len(holder) == 0 and holder.tail:
-            text += holder.tail  # "<span>Jane Doe</span> | 29.07.2006"
+        if line.is_tail and _DATE_AFTER_SEPARATOR.match(text) and len(holder) == 0:
+            text = (holder.text or "") + text  # "<span>Jane Doe</span> | 29.07.2006"
         match = _NAME_THEN_DATE.match(text)
         if match is None or _in_credits(holder, line.is_tail):
             continue
@@ -591,15 +612,11 @@ def _named_in_text(root: etree._Element, name: str) -> bool:
 
 _ORGANISATION_TYPES = re.compile(r"Organi[sz]ation|Corporation|WebSite|Brand|NewsMedia")
 _META_SITE_NAMES = frozenset({"og:site_name", "application-name", "twitter:site"})
-# Short lines of text that may name the author in words; found by XPath, in C.
-_BYLINE_LINES = etree.XPath(
-    ".//body//text()[string-length(.) < 160 and (contains(., 'by') or contains(., 'By')"
-    " or contains(., 'BY') or contains(., 'von') or contains(., 'Von') or contains(., 'VON')"
-    " or contains(., 'utor') or contains(., 'UTOR') or contains(., 'uthor')"
-    " or contains(., 'UTHOR') or contains(., 'par ') or contains(., 'Par '))]"
-)
+# Words of a byline ("by", "Von", "Autor", "author", "par"): a plain search first.
+_BYLINE_WORD = re.compile(r"by|By|BY|von|Von|VON|utor|UTOR|uthor|UTHOR|par|Par")
+_TEXT_EQUALS = etree.XPath(".//text()[. = $text]")
 _TEXT_NAMING = etree.XPath(".//body//text()[contains(., $name)]")
-_MAX_BYLINE_LINES = 200
+_MAX_BYLINE_LINES = 20
 _SIGNED = re.compile(
     r"\s*(?:[\d.,:/\s|-]*\s)?"  # a date and time before it: "11.09.2011, 16:20 von jane"
     r"(?:(?:written|posted|published|submitted|reported|geschrieben|verfasst|gespeichert"
@@ -608,9 +625,12 @@ _SIGNED = re.compile(
     r"(?:\s*:|(?=\s)|$)",
     re.IGNORECASE,
 )
-_SHORT_LINES = etree.XPath(
-    ".//text()[string-length(normalize-space(.)) > 3][string-length(.) < 80]"
+# Short lines with a date after a separator: "Jane Doe | 29.07.2006", "| 3 May 2019".
+_DATED_LINES = etree.XPath(
+    ".//text()[string-length(.) < 80][contains(., '|') or contains(., ',') or contains(., '·')"
+    " or contains(., '•') or contains(., '–') or contains(., '—') or contains(., ' - ')]"
 )
+_DATE_AFTER_SEPARATOR = re.compile(r"\s*(?:[|,·•–—]|-\s)\s*\d")
 _MAX_SHORT_LINES = 2000
 _NAME_THEN_DATE = re.compile(
     r"\s*([^\W\d_][^|,·•\d]{2,60}?)\s*(?:[|,·•–—]|\s-)\s*(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}"
