@@ -10,7 +10,7 @@ from ..urls import is_http_url
 from .author import find_author
 from .excerpt import excerpt_around
 from .link import find_link
-from .text import text_of_link
+from .text import text_of_link, without_format_characters
 from .title import page_title
 
 __all__ = ["SourceInfo", "parse_source"]
@@ -67,13 +67,13 @@ def parse_source(
     # last first, each walk stopping at once.
     elements = list(root.iter())
     link = find_link(root, source_url, target_url)
-    link_text = text_of_link(link)
+    link_text = without_format_characters(text_of_link(link))
     info = SourceInfo(
         source_url=source_url,
         target_url=target_url,
         title=page_title(root, link),
         author=find_author(root, link, source_url),
-        excerpt=excerpt_around(link, link_text, max_excerpt),
+        excerpt=without_format_characters(excerpt_around(link, link_text, max_excerpt)),
         link_text=link_text,
     )
     del elements
