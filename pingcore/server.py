@@ -222,8 +222,15 @@ def build_record(
         logger.info("source %s answered %s", source_url, fetched.status_code)
         raise SourceNotFound(SOURCE_UNAVAILABLE)
     try:
+        # Webmention reads a source by its media type (images, JSON, plain text too);
+        # Pingback only by its links in HTML.
         info: SourceInfo = parse_source(
-            fetched.content, source_url, target.url, encoding=fetched.charset
+            fetched.content,
+            source_url,
+            target.url,
+            content_type=fetched.headers.get("content-type"),
+            media=protocol == "webmention",
+            encoding=fetched.charset,
         )
     except SourceHasNoLink:
         raise

@@ -48,7 +48,7 @@ def _text_block(link: etree._Element, link_has_text: bool) -> etree._Element:
     return child
 
 
-def _cut_before(text: str, side: int) -> str:
+def cut_before(text: str, side: int) -> str:
     """At most about ``side`` characters from the end of ``text``, from a sentence or word."""
     body = text.lstrip()
     if len(body.rstrip()) <= side:
@@ -65,7 +65,7 @@ def _cut_before(text: str, side: int) -> str:
     return "…" + body[start:]
 
 
-def _cut_after(text: str, side: int) -> str:
+def cut_after(text: str, side: int) -> str:
     """At most about ``side`` characters from the start of ``text``, to a sentence or word."""
     lead = " " if text[:1].isspace() else ""
     body = text.strip()
@@ -110,7 +110,7 @@ def excerpt_around(link: etree._Element, link_text: str, max_excerpt: int) -> st
         text_after = " " + text_after
     shown = text_inside.strip() or link_text
     side = min(EXCERPT_SIDE, max(0, (max_excerpt - len(shown) - 2) // 2))
-    excerpt = (_cut_before(text_before, side) + shown + _cut_after(text_after, side)).strip()
+    excerpt = (cut_before(text_before, side) + shown + cut_after(text_after, side)).strip()
     if len(excerpt) > max_excerpt:
-        excerpt = _cut_after(excerpt, max_excerpt - 1)
+        excerpt = cut_after(excerpt, max_excerpt - 1)
     return excerpt

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -77,44 +78,77 @@ def _query_can_match(href: str, target_query: str | None) -> bool:
     return unquote(query.replace("&amp;", "&")) == target_query
 
 
-def find_link(root: etree._Element, source_url: str, target_url: str) -> etree._Element:
-    target = normalize_url(target_url)
-    needle, host = _needle(target)
-    base: str | None = None
-    candidates: list[tuple[etree._Element, str]] = []
-    # One pass finds the <base> and the links; the first <base href> counts for all
-    # links, even those before it.
-    for element in root.iter("a", "area", "base"):
-        href = element.get("href")
-        if href is None:
-            continue
-        if element.tag == "base":
-            if base is None:
-                base = resolve_href(href, source_url) or source_url
-        elif (host is None and needle in href) or (
+# Elements that embed the target in the page, which a Webmention counts as mentions
+# (the Recommendation, 3.2.2): their src is the reference.
+MEDIA_TAGS = ("img", "video", "audio", "source")
+
+
+class _Target:
+    """One spelling of the target, with what makes the search for it cheap."""
+
+    __slots__ = ("host", "needle", "query", "url")
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.needle, self.host = _needle(self.url)
+        self.query = unquote(urlsplit(self.url).query) or None
+
+    def might_be(self, href: str) -> bool:
+        host, needle = self.host, self.needle
+        return (host is None and needle in href) or (
             # The test in full only for hrefs that might need it: most need not.
             (host is not None or href[:1] in _DOTS_START or "%" in href or "&amp;" in href)
             and _could_reach(href, needle, host)
-        ):
+        )
+
+
+def find_link(
+    root: etree._Element,
+    source_url: str,
+    target_urls: Sequence[str],
+    *,
+    media: bool = False,
+) -> etree._Element:
+    """The first element, in document order, that links to one of ``target_urls`` (the
+    target and other spellings of it) where a reader sees it; with ``media``, an
+    ``img``, ``video``, ``audio`` or ``source`` whose src is one counts too.
+
+    Raises SourceHasNoLink naming the first of ``target_urls`` when there is none.
+    """
+    targets = list({target.url: target for target in map(_Target, target_urls)}.values())
+    wanted = {target.url for target in targets}
+    base: str | None = None
+    candidates: list[tuple[etree._Element, str]] = []
+    tags = ("a", "area", "base", *MEDIA_TAGS) if media else ("a", "area", "base")
+    # One pass finds the <base> and the links; the first <base href> counts for all
+    # links, even those before it.
+    for element in root.iter(*tags):
+        if element.tag == "base":
+            href = element.get("href")
+            if base is None and href is not None:
+                base = resolve_href(href, source_url) or source_url
+            continue
+        href = element.get("src" if element.tag in MEDIA_TAGS else "href")
+        if href is not None and any(target.might_be(href) for target in targets):
             candidates.append((element, href))
     base_url = base or source_url
-    target_query = unquote(urlsplit(target).query) or None
     seen_hidden = False
     verdicts: dict[etree._Element, bool] = {}
     reaches: dict[str, bool] = {}  # pages repeat hrefs ("#", "/") by the dozen
     for element, href in candidates:
         hit = reaches.get(href)
         if hit is None:
-            if not _query_can_match(href, target_query):
+            if not any(_query_can_match(href, target.query) for target in targets):
                 hit = reaches[href] = False
             else:
                 absolute = resolve_href(href, base_url)
-                hit = reaches[href] = absolute is not None and normalize_url(absolute) == target
+                hit = reaches[href] = absolute is not None and normalize_url(absolute) in wanted
         if not hit:
             continue
         if link_counts(element, verdicts):
             return element
         seen_hidden = True
+    target_url = target_urls[0]
     if seen_hidden:
         raise SourceHasNoLink(
             f"The source links to {target_url} only where readers cannot see it "

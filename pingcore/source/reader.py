@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import SourceHasNoLink
@@ -10,8 +11,9 @@ from ..urls import is_http_url
 from .author import find_author
 from .excerpt import excerpt_around
 from .link import find_link
+from .media import is_json, json_mention, media_type, text_mention
 from .text import text_of_link, without_format_characters
-from .title import page_title
+from .title import capped_title, page_title
 
 __all__ = ["SourceInfo", "parse_source"]
 
@@ -33,6 +35,9 @@ def parse_source(
     source_url: str,
     target_url: str,
     *,
+    target_aliases: Iterable[str] = (),
+    content_type: str | None = None,
+    media: bool = False,
     encoding: str | None = None,
     parser: str = "lxml",
     max_excerpt: int = 300,
@@ -42,7 +47,17 @@ def parse_source(
     A link is an ``a`` or ``area`` whose href, resolved against the page (and its
     ``<base href>``), is ``target_url`` once both are normalised and the fragments
     dropped; links a reader cannot see do not count (see :mod:`pingcore.links`).
-    ``encoding`` is the charset of the HTTP response, if any.
+    A link to any of ``target_aliases`` (other URLs naming the same page: its
+    canonical URL, the spelling a sender used) counts as a link to the target, and
+    the excerpt is taken around the first such link in the page.
+
+    ``media`` is Webmention's reading of a source (its Recommendation, 3.2.2): in HTML an
+    ``img``, ``video``, ``audio`` or ``source`` whose src is the target counts too;
+    when ``content_type`` names JSON, a property whose value is the target counts (the
+    excerpt is that entry's text); when it names ``text/plain``, the target's URL
+    written in it (the excerpt is its sentence). Without ``media`` (Pingback, whose
+    specification speaks of links in HTML) only links count and every source is read
+    as HTML. ``encoding`` is the charset of the HTTP response, if any.
 
     Raises SourceHasNoLink when there is no such link (empty pages and non-HTML
     included), ValueError for a URL that is not http(s), an unknown parser, a
@@ -52,12 +67,24 @@ def parse_source(
         raise ValueError(f"source_url must be an absolute http(s) URL, not {source_url!r}")
     if not is_http_url(target_url):
         raise ValueError(f"target_url must be an absolute http(s) URL, not {target_url!r}")
+    targets = [target_url]
+    for alias in target_aliases:
+        if not is_http_url(alias):
+            raise ValueError(f"target_aliases must be absolute http(s) URLs, not {alias!r}")
+        targets.append(alias)
     if parser not in PARSERS:
         raise ValueError(f"parser must be one of {', '.join(PARSERS)}, not {parser!r}")
     if max_excerpt < 1:
         raise ValueError(f"max_excerpt must be at least 1, not {max_excerpt}")
     if not html or html.isspace():
         raise SourceHasNoLink(f"The source page is empty, so it cannot link to {target_url}.")
+    kind = media_type(content_type) if media else None
+    if is_json(kind):
+        title, author, excerpt, key = json_mention(html, source_url, targets, max_excerpt, encoding)
+        return SourceInfo(source_url, target_url, capped_title(title), author, excerpt, key)
+    if kind == "text/plain":
+        title, excerpt, written = text_mention(html, targets, max_excerpt, encoding)
+        return SourceInfo(source_url, target_url, capped_title(title), None, excerpt, written)
     if "<" not in html if isinstance(html, str) else b"<" not in html:
         raise SourceHasNoLink(f"The source page has no HTML tags, so no link to {target_url}.")
     root = parse_html(html, parser, encoding=encoding)
@@ -66,7 +93,7 @@ def parse_source(
     # 2,000 steps an element. Held here, all proxies live until the end, and are freed
     # last first, each walk stopping at once.
     elements = list(root.iter())
-    link = find_link(root, source_url, target_url)
+    link = find_link(root, source_url, targets, media=media)
     link_text = without_format_characters(text_of_link(link))
     info = SourceInfo(
         source_url=source_url,
