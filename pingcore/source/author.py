@@ -465,17 +465,20 @@ def _page_author(root: etree._Element, people: People) -> str | None:
     return _best_author(ranked, root, people, addresses=False)
 
 
-def _signed_name(scope: etree._Element, people: People) -> str | None:
-    """The name a byline or signature line gives in words, wherever it stands in
-    ``scope``: "Von Clemens Höges", "Written by: <a>Julie Mollins</a>", "posted by
-    Stadler at 12:53", "<strong>Author</strong> Julian Tompkin".
+def _signed_name(
+    lines: list[etree._ElementUnicodeResult], people: People, within: etree._Element | None = None
+) -> str | None:
+    """The name a byline or signature line gives in words, of ``lines`` (those
+    :func:`_byline_lines` found), maybe only those ``within`` a post: "Von Clemens
+    Höges", "Written by: <a>Julie Mollins</a>", "posted by Stadler at 12:53",
+    "<strong>Author</strong> Julian Tompkin".
 
     Only short lines that start with such words count (after a date, maybe): prose
     that says "by" in passing does not, nor does "Theme by ..." in a footer.
     """
-    for line in _byline_lines(scope):
+    for line in lines:
         holder = line.getparent()
-        if holder is None:
+        if holder is None or (within is not None and not _is_inside(holder, within)):
             continue
         # A line may be a row of fields: "Aufrufe: 1120 | Hinzugefügt von: <a>Posh</a>".
         fields = _FIELD_SEPARATOR.split(line)
@@ -501,6 +504,10 @@ def _signed_name(scope: etree._Element, people: People) -> str | None:
     return None
 
 
+def _is_inside(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
 def _byline_lines(scope: etree._Element) -> list[etree._ElementUnicodeResult]:
     """The short texts in ``scope`` that hold byline words, each knowing its element.
 
@@ -509,7 +516,8 @@ def _byline_lines(scope: etree._Element) -> list[etree._ElementUnicodeResult]:
     few that look like a byline looked up again, for the element they belong to.
     """
     wanted: list[str] = []
-    for text in scope.itertext():
+    body = scope.find("body")
+    for text in (body if body is not None else scope).itertext():
         if isinstance(text, str) and len(text) < 160 and _BYLINE_WORD.search(text) is not None:
             if any(_SIGNED.match(field) for field in _FIELD_SEPARATOR.split(text)):
                 if text not in wanted:
@@ -681,7 +689,9 @@ def find_author(root: etree._Element, link: etree._Element, source_url: str) -> 
         name = _container_author(container, people)
         if name:
             return name
-    if nearest and (name := _signed_name(nearest[0], people)):
+    # One search of the page's texts serves the post holding the link and the page.
+    lines = _byline_lines(root)
+    if nearest and (name := _signed_name(lines, people, within=nearest[0])):
         return name
     metas = _meta_authors(root, people)
     if "author" in metas and not _named_in_text(root, metas["author"]):
@@ -692,6 +702,6 @@ def find_author(root: etree._Element, link: etree._Element, source_url: str) -> 
         or next((metas[key] for key in _PAGE_AUTHOR_KEYS_LATE if key in metas), None)
         or _page_author(root, people)
         or (_dated_name(nearest[0], people) if nearest else None)
-        or _signed_name(root, people)
+        or _signed_name(lines, people)
         or _nearest_address_author(root, link, people)
     )
