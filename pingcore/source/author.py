@@ -627,7 +627,7 @@ _TEXT_NAMING = etree.XPath(".//body//text()[contains(., $name)]")
 _MAX_BYLINE_LINES = 20
 _SIGNED = re.compile(
     r"\s*(?:[\d.,:/\s|-]*\s)?"  # a date and time before it: "11.09.2011, 16:20 von jane"
-    r"(?:(?:written|posted|published|submitted|reported|geschrieben|verfasst|gespeichert"
+    r"(?:(?:written|posted|published|submitted|reported|added|geschrieben|verfasst|gespeichert"
     r"|hinzugefügt|erstellt|publié|écrit|rédigé)\s+)?"
     r"(?:by|von|par)\s*:?(?=\s|$)|\s*(?:author|autor|autorin|autor/in|autor\*in|auteur|verfasser)"
     r"(?:\s*:|(?=\s)|$)",
