@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import warnings
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import html5lib
@@ -20,6 +21,7 @@ from lxml import etree
 __all__ = [
     "NOT_CONTENT_TAGS",
     "PARSERS",
+    "ancestor_holds",
     "decode_html",
     "is_hidden",
     "is_response_link",
@@ -415,20 +417,54 @@ def is_hidden(element: etree._Element) -> bool:
     return style is not None and _style_hides(style)
 
 
-def is_response_link(link: etree._Element) -> bool:
+def ancestor_holds(
+    element: etree._Element,
+    test: Callable[[etree._Element], bool],
+    memo: MutableMapping[etree._Element, bool],
+) -> bool:
+    """True when ``test`` holds for ``element`` or one of its ancestors.
+
+    Pass one ``memo`` for every element of a tree that is asked the same ``test``: each
+    ancestor is then judged once, and many deeply nested elements cost linear time.
+    """
+    walked: list[etree._Element] = []
+    node: etree._Element | None = element
+    verdict = False
+    while node is not None:
+        known = memo.get(node)
+        if known is not None:
+            verdict = known
+            break
+        walked.append(node)
+        if test(node):
+            verdict = True
+            break
+        node = node.getparent()
+    memo.update(dict.fromkeys(walked, verdict))
+    return verdict
+
+
+def _is_h_entry(element: etree._Element) -> bool:
+    classes = element.get("class")
+    return classes is not None and "h-entry" in classes.split()
+
+
+def is_response_link(
+    link: etree._Element, entries: MutableMapping[etree._Element, bool] | None = None
+) -> bool:
     """True for a link that is an h-entry's response property (``u-in-reply-to``, ...).
 
     Such a link says what the entry answers, likes or reposts, however it is shown:
-    replies often hide it, and receivers (webmention.io among them) accept it.
+    replies often hide it, and receivers (webmention.io among them) accept it. Pass
+    one ``entries`` dict for the links of one tree (see :func:`ancestor_holds`).
     """
     classes = link.get("class")
     if classes is None or "u-" not in classes or _RESPONSE_CLASSES.isdisjoint(classes.split()):
         return False
-    for ancestor in link.iterancestors():
-        ancestor_classes = ancestor.get("class")
-        if ancestor_classes is not None and "h-entry" in ancestor_classes.split():
-            return True
-    return False
+    parent = link.getparent()
+    return parent is not None and ancestor_holds(
+        parent, _is_h_entry, {} if entries is None else entries
+    )
 
 
 def _map_in_use(area: etree._Element) -> bool:

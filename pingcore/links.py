@@ -30,6 +30,7 @@ from lxml import etree
 
 from .htmltree import (
     NOT_CONTENT_TAGS,
+    ancestor_holds,
     is_hidden,
     is_response_link,
     parse_html,
@@ -38,7 +39,7 @@ from .htmltree import (
 )
 from .urls import is_http_url, is_within, page_url, resolve_href
 
-__all__ = ["LINK_TAGS", "base_url_of", "external_urls", "link_counts"]
+__all__ = ["LINK_TAGS", "LinkVerdicts", "base_url_of", "external_urls", "link_counts"]
 
 LINK_TAGS = ("a", "area")
 # Links under these elements are never references the author makes to a reader.
@@ -55,35 +56,39 @@ def base_url_of(root: etree._Element, url: str) -> str:
     return url
 
 
-def link_counts(
-    element: etree._Element, verdicts: dict[etree._Element, bool] | None = None
-) -> bool:
+class LinkVerdicts:
+    """What :func:`link_counts` learnt of one tree's elements, so that each is judged
+    once however many links it holds."""
+
+    __slots__ = ("entries", "hidden", "inert")
+
+    def __init__(self) -> None:
+        self.hidden: dict[etree._Element, bool] = {}  # hidden, inert or deleted
+        self.inert: dict[etree._Element, bool] = {}  # inert or deleted only
+        self.entries: dict[etree._Element, bool] = {}  # inside an h-entry
+
+
+def _is_not_counted(element: etree._Element) -> bool:
+    return tag_name(element) in _NOT_COUNTED_TAGS
+
+
+def _hides(element: etree._Element) -> bool:
+    return tag_name(element) in _NOT_COUNTED_TAGS or is_hidden(element)
+
+
+def link_counts(element: etree._Element, verdicts: LinkVerdicts | None = None) -> bool:
     """True when a link element is a reference the author makes (see the module docstring).
 
-    Pass the same ``verdicts`` dict for every link of one tree: each ancestor is then
+    Pass the same ``verdicts`` for every link of one tree: each ancestor is then
     judged once, and a page of many deeply nested links costs linear time.
     """
-    # A response property is hidden on purpose; only inert or deleted markup undoes it.
-    response = is_response_link(element)
-    if not response and shows_nothing(element):
+    verdicts = verdicts or LinkVerdicts()
+    if is_response_link(element, verdicts.entries):
+        # Hidden on purpose; only inert or deleted markup undoes it.
+        return not ancestor_holds(element, _is_not_counted, verdicts.inert)
+    if shows_nothing(element):
         return False
-    walked: list[etree._Element] = []
-    node: etree._Element | None = element
-    verdict = True
-    while node is not None:
-        if verdicts is not None and node in verdicts and not response:
-            verdict = verdicts[node]
-            break
-        walked.append(node)
-        if tag_name(node) in _NOT_COUNTED_TAGS or (not response and is_hidden(node)):
-            verdict = False
-            break
-        node = node.getparent()
-    if response:
-        return verdict
-    if verdicts is not None:
-        verdicts.update(dict.fromkeys(walked, verdict))
-    return verdict
+    return not ancestor_holds(element, _hides, verdicts.hidden)
 
 
 def external_urls(
@@ -106,7 +111,7 @@ def external_urls(
         raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
     root = parse_html(html, parser)
     base = base_url_of(root, base_url or root_url)
-    verdicts: dict[etree._Element, bool] = {}
+    verdicts = LinkVerdicts()
     seen: set[str] = set()
     urls: list[str] = []
     for element in root.iter(*LINK_TAGS):

@@ -639,7 +639,7 @@ _DATED_LINES = etree.XPath(
     " or contains(., '•') or contains(., '–') or contains(., '—') or contains(., ' - ')]"
 )
 _DATE_AFTER_SEPARATOR = re.compile(r"\s*(?:[|,·•–—]|-\s)\s*\d")
-_MAX_SHORT_LINES = 2000
+_MAX_SHORT_LINES = 200
 _NAME_THEN_DATE = re.compile(
     r"\s*([^\W\d_][^|,·•\d]{2,60}?)\s*(?:[|,·•–—]|\s-)\s*(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.?\s+[^\W\d_]{3,}\.?\s+\d{4})"

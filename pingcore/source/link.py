@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..errors import SourceHasNoLink
-from ..links import link_counts
+from ..links import LinkVerdicts, link_counts
 from ..urls import normalize_url, resolve_href
 
 # An href made of dots and slashes only (".", "../", "?page=2", "#top") can reach any
@@ -133,7 +133,7 @@ def find_link(
             candidates.append((element, href))
     base_url = base or source_url
     seen_hidden = False
-    verdicts: dict[etree._Element, bool] = {}
+    verdicts = LinkVerdicts()
     reaches: dict[str, bool] = {}  # pages repeat hrefs ("#", "/") by the dozen
     for element, href in candidates:
         hit = reaches.get(href)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
 from pingcore.htmltree import parse_html
-from pingcore.links import base_url_of, external_urls, link_counts
+from pingcore.links import LinkVerdicts, base_url_of, external_urls, link_counts
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 ROOT = "https://blog.example/"
@@ -212,7 +211,7 @@ def test_base_url_of_takes_the_first_base_with_an_href() -> None:
 
 def test_link_counts_judges_each_ancestor_once_when_given_verdicts() -> None:
     root = parse_html("<div hidden>" + '<a href="x">x</a>' * 3 + '</div><a href="y">y</a>')
-    verdicts: dict[etree._Element, bool] = {}
+    verdicts = LinkVerdicts()
     links = list(root.iter("a"))
     assert [link_counts(link, verdicts) for link in links] == [False, False, False, True]
     assert [link_counts(link) for link in links] == [False, False, False, True]
@@ -279,3 +278,10 @@ def test_a_response_property_outside_an_h_entry_or_in_a_script_is_not_pinged(
         <template><a class="u-like-of" href="https://template.example/">x</a></template></article>
     """
     assert urls_of(html, parser) == []
+
+
+def test_many_nested_response_links_cost_linear_time() -> None:
+    # Each once walked up to the h-entry and to the page's root: 2.4 s for 1,500.
+    nested = '<div><a class="u-like-of" href="https://o.example/">x</a>' * 1_500
+    html = f'<div class="h-entry">{nested}{"</div>" * 1_500}</div>'
+    assert external_urls(html, ROOT) == ["https://o.example/"]
