@@ -606,16 +606,20 @@ def _in_credits(element: etree._Element, is_tail: bool) -> bool:
     return in_footer
 
 
-def _named_in_text(root: etree._Element, name: str) -> bool:
-    """True when the page's text names ``name`` outside its footer and credits: a
-    ``<meta name=author>`` that names no one in the page is weak evidence (themes and
-    site builders put their designer or webmaster there)."""
+def _meta_author_standing(root: etree._Element, name: str) -> str:
+    """How far the page's text backs the ``<meta name=author>`` ``name``: "named"
+    outside its footer and credits, "credited" there only (themes and site builders put
+    their designer or webmaster in that meta), or "unnamed" (weak evidence)."""
+    credited = False
     for line in itertools.islice(_xpath_texts(_TEXT_NAMING, root, name=name), _MAX_BYLINE_LINES):
         holder = line.getparent()
-        if holder is not None and not _in_credits(holder, line.is_tail):
-            if _CREDIT_WORDS.search(line) is None:
-                return True
-    return False
+        if holder is None:
+            continue
+        if _in_credits(holder, line.is_tail) or _CREDIT_WORDS.search(line) is not None:
+            credited = True
+        else:
+            return "named"
+    return "credited" if credited else "unnamed"
 
 
 _ORGANISATION_TYPES = re.compile(r"Organi[sz]ation|Corporation|WebSite|Brand|NewsMedia")
@@ -672,11 +676,13 @@ def find_author(root: etree._Element, link: etree._Element, source_url: str) -> 
     In order: the posts holding the link (h-entry p-author, rel=author,
     itemprop=author, address, vcard, byline, username, a link to an author's page),
     then a byline or signature in words in the nearest post ("Von ...", "Written by:
-    ..."), then the page's ``<meta name=author>`` (only if the page's text names that
-    person too: themes put their designer there), article:author and dc.creator, then
+    ..."), then the page's ``<meta name=author>`` if the page's text names that person
+    too (never when only a footer or credit line does: themes put their designer
+    there), article:author and dc.creator, then
     JSON-LD (Person, not Organization), then parsely and citation metas, then the
     page's one post or a byline outside comments, then a byline in words anywhere,
-    then the nearest ``<address>``. Every name must be a person's: not the site's,
+    then the nearest ``<address>``, then a ``<meta name=author>`` the text does not
+    name at all, as the weakest evidence. Every name must be a person's: not the site's,
     its publisher's, a news agency's or a desk's (see :class:`~pingcore.source.names.People`).
 
     A microformats2 reader that finds the entry's h-card author can put its name
@@ -694,8 +700,8 @@ def find_author(root: etree._Element, link: etree._Element, source_url: str) -> 
     if nearest and (name := _signed_name(lines, people, within=nearest[0])):
         return name
     metas = _meta_authors(root, people)
-    if "author" in metas and not _named_in_text(root, metas["author"]):
-        del metas["author"]
+    standing = _meta_author_standing(root, metas["author"]) if "author" in metas else ""
+    weak = metas.pop("author") if standing in ("credited", "unnamed") else None
     return (
         next((metas[key] for key in _PAGE_AUTHOR_KEYS if key in metas), None)
         or json_ld.author(people)
@@ -704,4 +710,5 @@ def find_author(root: etree._Element, link: etree._Element, source_url: str) -> 
         or (_dated_name(nearest[0], people) if nearest else None)
         or _signed_name(lines, people)
         or _nearest_address_author(root, link, people)
+        or (weak if standing == "unnamed" else None)
     )

@@ -33,8 +33,7 @@ def hostile_page(target: str, author: str) -> str:
         "<!doctype html><html><head>"
         "<title>&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; A reply</title>"
         f'<meta name="author" content="{author}">'
-        '</head><body><script>alert("raw")</script><article>'
-        f'<p class="byline">{author}</p><p>'
+        '</head><body><script>alert("raw")</script><article><p>'
         "Said &lt;script&gt;alert(&quot;excerpt&quot;)&lt;/script&gt; and "
         "&quot;&gt;&lt;img src=x onerror=alert(2)&gt; about "
         f'<a href="{target}">this &lt;b&gt;post&lt;/b&gt;</a>.</p></article></body></html>'
