@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterator
+from typing import cast
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -517,17 +519,25 @@ def _byline_lines(scope: etree._Element) -> list[etree._ElementUnicodeResult]:
     """
     wanted: list[str] = []
     body = scope.find("body")
-    for text in (body if body is not None else scope).itertext():
-        if isinstance(text, str) and len(text) < 160 and _BYLINE_WORD.search(text) is not None:
+    texts = cast(Iterator[str], (body if body is not None else scope).itertext())
+    for text in texts:
+        if len(text) < 160 and _BYLINE_WORD.search(text) is not None:
             if any(_SIGNED.match(field) for field in _FIELD_SEPARATOR.split(text)):
                 if text not in wanted:
                     wanted.append(text)
                     if len(wanted) == _MAX_BYLINE_LINES:
                         break
-    found: list[etree._ElementUnicodeResult] = []
-    for text in wanted:
-        found.extend(_xpath_texts(_TEXT_EQUALS, scope, text=text))
-    return found
+    if not wanted:
+        return []
+    # One more pass for all of them, not one each.
+    variables = {f"t{number}": text for number, text in enumerate(wanted)}
+    return _xpath_texts(_texts_equal_to(len(wanted)), scope, **variables)
+
+
+@functools.cache
+def _texts_equal_to(count: int) -> etree.XPath:
+    tests = " or ".join(f". = $t{number}" for number in range(count))
+    return etree.XPath(f".//text()[{tests}]")
 
 
 def _dated_name(post: etree._Element, people: People) -> str | None:
@@ -626,7 +636,6 @@ _ORGANISATION_TYPES = re.compile(r"Organi[sz]ation|Corporation|WebSite|Brand|New
 _META_SITE_NAMES = frozenset({"og:site_name", "application-name", "twitter:site"})
 # Words of a byline ("by", "Von", "Autor", "author", "par"): a plain search first.
 _BYLINE_WORD = re.compile(r"by|By|BY|von|Von|VON|utor|UTOR|uthor|UTHOR|par|Par")
-_TEXT_EQUALS = etree.XPath(".//text()[. = $text]")
 _TEXT_NAMING = etree.XPath(".//body//text()[contains(., $name)]")
 _MAX_BYLINE_LINES = 20
 _SIGNED = re.compile(
@@ -669,7 +678,13 @@ def site_people(root: etree._Element, source_url: str, json_ld: _JsonLd) -> Peop
     return People(names, urlsplit(source_url).hostname or "")
 
 
-def find_author(root: etree._Element, link: etree._Element, source_url: str) -> str | None:
+def find_author(
+    root: etree._Element,
+    link: etree._Element,
+    source_url: str,
+    *,
+    entry_author: str | None = None,
+) -> str | None:
     """Who wrote the page, asking the nearest witness to the link first; None rather
     than a guess.
 
@@ -685,11 +700,14 @@ def find_author(root: etree._Element, link: etree._Element, source_url: str) -> 
     name at all, as the weakest evidence. Every name must be a person's: not the site's,
     its publisher's, a news agency's or a desk's (see :class:`~pingcore.source.names.People`).
 
-    A microformats2 reader that finds the entry's h-card author can put its name
-    first, through the same People rules.
+    ``entry_author`` is a name a microformats2 reader found for the entry holding the
+    link (its h-card author, by the authorship algorithm): it comes first, through
+    the same rules, as a name the page marks as a person's.
     """
     json_ld = _JsonLd(root)
     people = site_people(root, source_url, json_ld)
+    if entry_author is not None and (name := people.marked.name(entry_author)):
+        return name
     nearest = list(itertools.islice(containers(link), NEAREST_CONTAINERS))
     for container in nearest:
         name = _container_author(container, people)

@@ -6,7 +6,10 @@ import json
 
 import pytest
 
+from pingcore.htmltree import parse_html
 from pingcore.source import parse_source
+from pingcore.source.author import find_author
+from pingcore.source.link import find_link
 
 TARGET = "https://target.example/article"
 LINK = f'<a href="{TARGET}">the article</a>'
@@ -160,3 +163,13 @@ def test_a_link_in_a_comment_names_the_comments_author_not_the_posts(parser: str
         f"<p>See {LINK}</p></div></article>"
     )
     assert author_of(html, parser) == "Bob Roe"
+
+
+def test_an_entry_author_found_by_a_microformats_reader_comes_first() -> None:
+    root = parse_html(f'<article><p class="byline">By John Roe</p><p>{LINK}</p></article>')
+    link = find_link(root, "https://news.example/a", [TARGET])
+    assert find_author(root, link, "https://news.example/a") == "John Roe"
+    found = find_author(root, link, "https://news.example/a", entry_author="  Jane  Doe ")
+    assert found == "Jane Doe"
+    # Through the same rules: an agency found there is still no author.
+    assert find_author(root, link, "https://news.example/a", entry_author="Reuters") == "John Roe"
