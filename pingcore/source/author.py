@@ -467,11 +467,9 @@ def _page_author(root: etree._Element, people: People) -> str | None:
     return _best_author(ranked, root, people, addresses=False)
 
 
-def _signed_name(
-    lines: list[etree._ElementUnicodeResult], people: People, within: etree._Element | None = None
-) -> str | None:
+def _signed_name(lines: list[etree._ElementUnicodeResult], people: People) -> str | None:
     """The name a byline or signature line gives in words, of ``lines`` (those
-    :func:`_byline_lines` found), maybe only those ``within`` a post: "Von Clemens
+    :func:`_byline_lines` found): "Von Clemens
     Höges", "Written by: <a>Julie Mollins</a>", "posted by Stadler at 12:53",
     "<strong>Author</strong> Julian Tompkin".
 
@@ -480,7 +478,7 @@ def _signed_name(
     """
     for line in lines:
         holder = line.getparent()
-        if holder is None or (within is not None and not _is_inside(holder, within)):
+        if holder is None:
             continue
         # A line may be a row of fields: "Aufrufe: 1120 | Hinzugefügt von: <a>Posh</a>".
         fields = _FIELD_SEPARATOR.split(line)
@@ -504,10 +502,6 @@ def _signed_name(
             if name:
                 return name
     return None
-
-
-def _is_inside(element: etree._Element, container: etree._Element) -> bool:
-    return element is container or any(a is container for a in element.iterancestors())
 
 
 def _byline_lines(scope: etree._Element) -> list[etree._ElementUnicodeResult]:
@@ -713,9 +707,8 @@ def find_author(
         name = _container_author(container, people)
         if name:
             return name
-    # One search of the page's texts serves the post holding the link and the page.
-    lines = _byline_lines(root)
-    if nearest and (name := _signed_name(lines, people, within=nearest[0])):
+    # The post's texts first, the page's only if it comes to that: the search costs.
+    if nearest and (name := _signed_name(_byline_lines(nearest[0]), people)):
         return name
     metas = _meta_authors(root, people)
     standing = _meta_author_standing(root, metas["author"]) if "author" in metas else ""
@@ -726,7 +719,7 @@ def find_author(
         or next((metas[key] for key in _PAGE_AUTHOR_KEYS_LATE if key in metas), None)
         or _page_author(root, people)
         or (_dated_name(nearest[0], people) if nearest else None)
-        or _signed_name(lines, people)
+        or _signed_name(_byline_lines(root), people)
         or _nearest_address_author(root, link, people)
         or (weak if standing == "unnamed" else None)
     )
