@@ -7,6 +7,7 @@ a reader cannot see (the rule both the sending and the receiving side apply to l
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import warnings
 from collections.abc import Callable, MutableMapping
@@ -60,6 +61,8 @@ _TAG_OR_COMMENT = re.compile(rb"<!--|<meta[\s/]", re.IGNORECASE)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # The CSS properties that hide an element, and the values that do.
 _HIDING_DECLARATIONS = {"display": frozenset({"none"}), "visibility": {"hidden", "collapse"}}
+# An inline style longer than this that may hide is taken to hide.
+_MAX_STYLE = 2_000
 # The microformats2 properties of a response: an h-entry's link to what it answers,
 # likes, reposts, bookmarks or quotes. IndieWeb replies often hide it on purpose.
 _RESPONSE_CLASSES = frozenset(
@@ -372,6 +375,7 @@ def tag_name(element: etree._Element) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
+@functools.lru_cache(maxsize=1024)  # pages repeat their styles, element after element
 def _style_hides(style: str) -> bool:
     """True when an inline ``style`` declares ``display: none`` or ``visibility: hidden``.
 
@@ -381,6 +385,8 @@ def _style_hides(style: str) -> bool:
     lowered = style.lower()
     if "\\" not in style and "display" not in lowered and "visibility" not in lowered:
         return False
+    if len(style) > _MAX_STYLE:
+        return True  # no page styles an element with this much; each read would cost it
     for declaration in tinycss2.parse_blocks_contents(
         style, skip_comments=True, skip_whitespace=True
     ):

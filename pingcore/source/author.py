@@ -525,7 +525,8 @@ def _byline_lines(scope: etree._Element) -> list[etree._ElementUnicodeResult]:
         return []
     # One more pass for all of them, not one each.
     variables = {f"t{number}": text for number, text in enumerate(wanted)}
-    return _xpath_texts(_texts_equal_to(len(wanted)), scope, **variables)
+    found = _xpath_texts(_texts_equal_to(len(wanted)), scope, **variables)
+    return found[:_MAX_BYLINE_LINES]  # a page may repeat one line thousands of times
 
 
 @functools.cache

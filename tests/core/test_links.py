@@ -285,3 +285,11 @@ def test_many_nested_response_links_cost_linear_time() -> None:
     nested = '<div><a class="u-like-of" href="https://o.example/">x</a>' * 1_500
     html = f'<div class="h-entry">{nested}{"</div>" * 1_500}</div>'
     assert external_urls(html, ROOT) == ["https://o.example/"]
+
+
+def test_an_inline_style_too_long_to_read_that_may_hide_hides(parser: str) -> None:
+    padding = "color: red; " * 200
+    html = f'<span style="{padding}display: none"><a href="https://hidden.example/">x</a></span>'
+    assert urls_of(html, parser) == []
+    html = f'<span style="{padding}"><a href="https://shown.example/">x</a></span>'
+    assert urls_of(html, parser) == ["https://shown.example/"]
