@@ -30,7 +30,9 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# trafilatura (the bench extra) runs beside parse_source; pingcore never imports it.
 bench: $(STAMP)
+	$(PY) -c 'import trafilatura' 2>/dev/null || $(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench
 
 # The documentation site, into site/; a warning (a broken link, a missing page) fails it.

@@ -1,16 +1,20 @@
 """HTML bytes to a tree: decoding as a browser would, and parsing with lxml or html5lib.
 
-Also the few facts about elements that both links and source need: tag names and hiding.
+Also the few facts about elements that both links and source need: tag names, and what
+a reader cannot see (the rule both the sending and the receiving side apply to links).
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import warnings
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import html5lib
+import tinycss2  # type: ignore[import-untyped]
 import webencodings  # type: ignore[import-untyped]
 from html5lib.constants import DataLossWarning
 from lxml import etree
@@ -18,8 +22,11 @@ from lxml import etree
 __all__ = [
     "NOT_CONTENT_TAGS",
     "PARSERS",
+    "ancestor_holds",
     "decode_html",
     "is_hidden",
+    "is_response_link",
+    "shows_nothing",
     "parse_html",
     "tag_name",
 ]
@@ -52,7 +59,17 @@ _TAG_OR_COMMENT = re.compile(rb"<!--|<meta[\s/]", re.IGNORECASE)
 # Characters an XML tree cannot hold, which html5lib would hand to lxml. libxml2 reads
 # them as U+FFFD itself; a form feed is whitespace.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+# The CSS properties that hide an element, and the values that do.
+_HIDING_DECLARATIONS = {"display": frozenset({"none"}), "visibility": {"hidden", "collapse"}}
+# An inline style longer than this that may hide is taken to hide.
+_MAX_STYLE = 2_000
+# The microformats2 properties of a response: an h-entry's link to what it answers,
+# likes, reposts, bookmarks or quotes. IndieWeb replies often hide it on purpose.
+_RESPONSE_CLASSES = frozenset(
+    {"u-in-reply-to", "u-like-of", "u-repost-of", "u-bookmark-of", "u-quotation-of"}
+)
+# What makes an anchor show something besides text.
+_PICTURE_TAGS = ("img", "svg", "picture", "video", "canvas", "object", "embed", "iframe")
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 
 
@@ -358,13 +375,132 @@ def tag_name(element: etree._Element) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
+@functools.lru_cache(maxsize=1024)  # pages repeat their styles, element after element
+def _style_hides(style: str) -> bool:
+    """True when an inline ``style`` declares ``display: none`` or ``visibility: hidden``.
+
+    Read with a CSS parser, which sees through comments (``display:/**/none``), escapes
+    and case as a browser does; most styles name neither property and skip the parse.
+    """
+    lowered = style.lower()
+    if "\\" not in style and "display" not in lowered and "visibility" not in lowered:
+        return False
+    if len(style) > _MAX_STYLE:
+        return True  # no page styles an element with this much; each read would cost it
+    for declaration in tinycss2.parse_blocks_contents(
+        style, skip_comments=True, skip_whitespace=True
+    ):
+        if declaration.type != "declaration":
+            continue
+        hiding = _HIDING_DECLARATIONS.get(declaration.lower_name)
+        if hiding is None:
+            continue
+        words = [
+            token for token in declaration.value if token.type not in ("whitespace", "comment")
+        ]
+        if len(words) == 1 and words[0].type == "ident" and words[0].lower_value in hiding:
+            return True
+    return False
+
+
 def is_hidden(element: etree._Element) -> bool:
-    """True when the element itself is marked hidden (``hidden``, aria-hidden, display:none)."""
+    """True when the element itself is hidden from readers.
+
+    That is: the ``hidden`` attribute (but ``until-found``, which the browser's find
+    reveals), ``aria-hidden=true``, an inline style of ``display: none`` or
+    ``visibility: hidden``/``collapse`` in any CSS spelling, or a ``<dialog>`` that is
+    not open. What ancestors hide is for the caller to walk.
+    """
     attrib = element.attrib
     hidden = attrib.get("hidden")
     if hidden is not None and hidden.strip().lower() != "until-found":
         return True
     if attrib.get("aria-hidden", "").strip().lower() == "true":
         return True
+    if element.tag == "dialog" and attrib.get("open") is None:
+        return True
     style = attrib.get("style")
-    return style is not None and _DISPLAY_NONE.search(style) is not None
+    return style is not None and _style_hides(style)
+
+
+def ancestor_holds(
+    element: etree._Element,
+    test: Callable[[etree._Element], bool],
+    memo: MutableMapping[etree._Element, bool],
+) -> bool:
+    """True when ``test`` holds for ``element`` or one of its ancestors.
+
+    Pass one ``memo`` for every element of a tree that is asked the same ``test``: each
+    ancestor is then judged once, and many deeply nested elements cost linear time.
+    """
+    walked: list[etree._Element] = []
+    node: etree._Element | None = element
+    verdict = False
+    while node is not None:
+        known = memo.get(node)
+        if known is not None:
+            verdict = known
+            break
+        walked.append(node)
+        if test(node):
+            verdict = True
+            break
+        node = node.getparent()
+    memo.update(dict.fromkeys(walked, verdict))
+    return verdict
+
+
+def _is_h_entry(element: etree._Element) -> bool:
+    classes = element.get("class")
+    return classes is not None and "h-entry" in classes.split()
+
+
+def is_response_link(
+    link: etree._Element, entries: MutableMapping[etree._Element, bool] | None = None
+) -> bool:
+    """True for a link that is an h-entry's response property (``u-in-reply-to``, ...).
+
+    Such a link says what the entry answers, likes or reposts, however it is shown:
+    replies often hide it, and receivers (webmention.io among them) accept it. Pass
+    one ``entries`` dict for the links of one tree (see :func:`ancestor_holds`).
+    """
+    classes = link.get("class")
+    if classes is None or "u-" not in classes or _RESPONSE_CLASSES.isdisjoint(classes.split()):
+        return False
+    parent = link.getparent()
+    return parent is not None and ancestor_holds(
+        parent, _is_h_entry, {} if entries is None else entries
+    )
+
+
+def _map_in_use(area: etree._Element) -> bool:
+    """True when some ``<img usemap>`` shows the ``<map>`` holding ``area``."""
+    image_map = next((a for a in area.iterancestors() if a.tag == "map"), None)
+    if image_map is None:
+        return False
+    names = {image_map.get("name"), image_map.get("id")} - {None, ""}
+    return any(
+        (image.get("usemap") or "").strip().lstrip("#") in names
+        for image in image_map.getroottree().iter("img")
+        if image.get("usemap")
+    )
+
+
+def shows_nothing(link: etree._Element) -> bool:
+    """True for a link a reader cannot see or click, whatever its ancestors do.
+
+    An ``<a>`` with no text and no picture in it, or an ``<area>`` of a ``<map>`` that
+    no ``<img usemap>`` shows.
+    """
+    if link.tag == "area":
+        return not _map_in_use(link)
+    if link.tag != "a":
+        return False
+    if link.text and not link.text.isspace():
+        return False
+    for inner in link.iterdescendants():
+        if inner.tag in _PICTURE_TAGS or (inner.tail and not inner.tail.isspace()):
+            return False
+        if inner.text and not inner.text.isspace() and inner.tag not in NOT_CONTENT_TAGS:
+            return False
+    return True

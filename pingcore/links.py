@@ -11,8 +11,16 @@ pings a target that would then answer "your page does not link to me":
   does not say the author did not link (pingdjack pinged them too).
 - Links inside ``<del>`` do not count: deleted text is no longer a reference the author
   makes. Nor do links inside script, style, template or noscript (not shown to a reader
-  with scripting), nor inside elements marked hidden (``hidden``, ``aria-hidden=true``,
-  inline ``display:none``), which hide links from readers, usually to game pings.
+  with scripting).
+- Links no reader can see or follow do not count, which is how pages hide links to game
+  pings: inside an element marked ``hidden`` or ``aria-hidden=true``, styled
+  ``display: none`` or ``visibility: hidden`` (inline styles, read by a CSS parser, in
+  any spelling: comments, escapes, case), inside a ``<dialog>`` that is not open; an
+  ``<a>`` with no text and no picture; an ``<area>`` of a ``<map>`` no ``<img usemap>``
+  shows. One exception: an h-entry's response property (``u-in-reply-to``,
+  ``u-like-of``, ``u-repost-of``, ``u-bookmark-of``, ``u-quotation-of``) counts however
+  it is hidden, since IndieWeb replies often hide it on purpose (it still does not count
+  in script, template or ``<del>``). See :mod:`pingcore.htmltree`.
 - Only http(s) URLs: javascript:, mailto:, data:, tel: and every other scheme are skipped.
 """
 
@@ -20,10 +28,25 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .htmltree import NOT_CONTENT_TAGS, is_hidden, parse_html, tag_name
+from .htmltree import (
+    NOT_CONTENT_TAGS,
+    ancestor_holds,
+    is_hidden,
+    is_response_link,
+    parse_html,
+    shows_nothing,
+    tag_name,
+)
 from .urls import is_http_url, is_within, page_url, resolve_href
 
-__all__ = ["LINK_TAGS", "base_url_of", "external_links", "external_urls", "link_counts"]
+__all__ = [
+    "LINK_TAGS",
+    "LinkVerdicts",
+    "base_url_of",
+    "external_links",
+    "external_urls",
+    "link_counts",
+]
 
 LINK_TAGS = ("a", "area")
 # Links under these elements are never references the author makes to a reader.
@@ -40,29 +63,39 @@ def base_url_of(root: etree._Element, url: str) -> str:
     return url
 
 
-def link_counts(
-    element: etree._Element, verdicts: dict[etree._Element, bool] | None = None
-) -> bool:
+class LinkVerdicts:
+    """What :func:`link_counts` learnt of one tree's elements, so that each is judged
+    once however many links it holds."""
+
+    __slots__ = ("entries", "hidden", "inert")
+
+    def __init__(self) -> None:
+        self.hidden: dict[etree._Element, bool] = {}  # hidden, inert or deleted
+        self.inert: dict[etree._Element, bool] = {}  # inert or deleted only
+        self.entries: dict[etree._Element, bool] = {}  # inside an h-entry
+
+
+def _is_not_counted(element: etree._Element) -> bool:
+    return tag_name(element) in _NOT_COUNTED_TAGS
+
+
+def _hides(element: etree._Element) -> bool:
+    return tag_name(element) in _NOT_COUNTED_TAGS or is_hidden(element)
+
+
+def link_counts(element: etree._Element, verdicts: LinkVerdicts | None = None) -> bool:
     """True when a link element is a reference the author makes (see the module docstring).
 
-    Pass the same ``verdicts`` dict for every link of one tree: each ancestor is then
+    Pass the same ``verdicts`` for every link of one tree: each ancestor is then
     judged once, and a page of many deeply nested links costs linear time.
     """
-    walked: list[etree._Element] = []
-    node: etree._Element | None = element
-    verdict = True
-    while node is not None:
-        if verdicts is not None and node in verdicts:
-            verdict = verdicts[node]
-            break
-        walked.append(node)
-        if tag_name(node) in _NOT_COUNTED_TAGS or is_hidden(node):
-            verdict = False
-            break
-        node = node.getparent()
-    if verdicts is not None:
-        verdicts.update(dict.fromkeys(walked, verdict))
-    return verdict
+    verdicts = verdicts or LinkVerdicts()
+    if is_response_link(element, verdicts.entries):
+        # Hidden on purpose; only inert or deleted markup undoes it.
+        return not ancestor_holds(element, _is_not_counted, verdicts.inert)
+    if shows_nothing(element):
+        return False
+    return not ancestor_holds(element, _hides, verdicts.hidden)
 
 
 def external_urls(
@@ -109,7 +142,7 @@ def _external(
         raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
     root = parse_html(html, parser)
     base = base_url_of(root, base_url or root_url)
-    verdicts: dict[etree._Element, bool] = {}
+    verdicts = LinkVerdicts()
     seen: set[str] = set()
     pages: list[tuple[str, str]] = []
     for element in root.iter(*LINK_TAGS):

@@ -19,7 +19,7 @@ from typing import Any
 import nh3
 from lxml import etree
 
-from .links import LINK_TAGS, link_counts
+from .links import LINK_TAGS, LinkVerdicts, link_counts
 from .microformats import Item, ParsedPage, parse_microformats
 from .urls import is_http_url, page_url, resolve_href
 
@@ -177,7 +177,7 @@ def _entry(page: ParsedPage, root: etree._Element, base: str, target_url: str) -
             entry_of.setdefault(element, item)
     if entry_of:
         target = page_url(target_url)
-        verdicts: dict[etree._Element, bool] = {}
+        verdicts = LinkVerdicts()
         for top in page.items:
             top_element = page.elements.get(id(top))
             if top_element is None:

@@ -24,9 +24,10 @@ from .errors import (
     TargetNotFound,
 )
 from .fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
+from .mention import Mention
 from .ratelimit import RateLimiter, fetching_source
 from .records import ReceivedPing, Target, deleted_signal_arguments
-from .source import SourceInfo, parse_source
+from .source import parse_source
 from .storage import MentionStore, forget_ping, is_stored, store_ping
 from .urls import (
     MAX_URL_LENGTH,
@@ -155,19 +156,6 @@ def source_request_headers(remote_addr: str | None) -> dict[str, str]:
     return headers
 
 
-def _read_source(fetched: FetchResponse, request: PingRequest, target: Target) -> SourceInfo:
-    """The source read for a link to the target: its canonical URL, or the ping's spelling."""
-    spellings = [target.url] + ([request.target_url] if request.target_url != target.url else [])
-    for spelling in spellings:
-        try:
-            return parse_source(
-                fetched.content, request.source_url, spelling, encoding=fetched.charset
-            )
-        except SourceHasNoLink:
-            continue
-    raise SourceHasNoLink()
-
-
 def build_record(
     fetched: FetchResponse,
     request: PingRequest,
@@ -183,12 +171,26 @@ def build_record(
         logger.info("source %r answered %s", request.source_url, fetched.status_code)
         raise SourceNotFound(SOURCE_UNAVAILABLE)
     try:
-        info = _read_source(fetched, request, target)
+        # Webmention reads a source by its media type (images, JSON, plain text too);
+        # Pingback only by its links in HTML. A link to the page the ping named,
+        # in that spelling or the site's canonical one, is a link to the target.
+        aliases = [request.target_url] if request.target_url != target.url else []
+        info = parse_source(
+            fetched.content,
+            request.source_url,
+            target.url,
+            target_aliases=aliases,
+            content_type=fetched.headers.get("content-type"),
+            media=protocol == "webmention",
+            encoding=fetched.charset,
+            mention=True,
+        )
     except SourceHasNoLink:
         raise
     except ValueError as exc:
         logger.info("source %r could not be read: %s", request.source_url, exc)
         raise SourceHasNoLink() from exc
+    mention = info.mention
     return ReceivedPing(
         source_url=normalize_url(request.source_url),
         target_url=target.url,
@@ -198,7 +200,24 @@ def build_record(
         excerpt=info.excerpt,
         target=target,
         remote_addr=request.remote_addr,
+        **(mention_fields(mention) if mention is not None else {}),
     )
+
+
+def mention_fields(mention: Mention) -> dict[str, Any]:
+    """The ``ReceivedPing`` fields a ``Mention`` fills."""
+    return {
+        "kind": mention.kind,
+        "rsvp": mention.rsvp,
+        "author_url": mention.author_url,
+        "author_photo": mention.author_photo,
+        "published": mention.published,
+        "updated": mention.updated,
+        "url": mention.url,
+        "content_html": mention.content_html,
+        "content_text": mention.content_text,
+        "syndication": tuple(mention.syndication),
+    }
 
 
 def fetch_source(

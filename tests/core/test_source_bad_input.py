@@ -234,7 +234,7 @@ def test_many_author_metas_of_a_thousand_characters_cost_linear_time() -> None:
 
 
 def test_a_date_after_a_run_of_leading_words_is_still_cut_off() -> None:
-    html = '<meta name="author" content="Jane Doe on the 3 May 2024"><p>' + LINK
+    html = '<meta property="article:author" content="Jane Doe on the 3 May 2024"><p>' + LINK
     assert parse_source(html, SOURCE, TARGET).author == "Jane Doe"
 
 
@@ -343,3 +343,34 @@ def test_json_ld_authors_in_lists_nested_deep_raise_no_recursion_error() -> None
 def test_html5lib_builds_trees_in_linear_time(html: str) -> None:
     with within(0.6):  # 12, 15 and 27 seconds
         assert parse_source(html, SOURCE, TARGET, parser="html5lib").link_text == "the article"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # One byline line repeated 50,000 times: each once read as a name, 1.8 s.
+        f"<article><p>{LINK}</p>" + "<p>Von jane doe</p>" * 50_000 + "</article>",
+        # 300 nested elements, each with its own 1.5 KB style: each once parsed per read.
+        "".join(f'<div style="{"color:red;" * 150}{n};display:inline">' for n in range(300))
+        + LINK
+        + "</div>" * 300,
+        # Thousands of name-then-date lines, and a meta author named only in footers.
+        f'<meta name="author" content="Jane Doe"><article><p>{LINK}</p>'
+        + "<span>Jane Doe</span> | 12.03.2019" * 20_000
+        + "<footer>Jane Doe</footer>" * 20_000
+        + "</article>",
+    ],
+    ids=["repeated byline", "long styles", "dated lines"],
+)
+def test_the_author_and_hiding_rules_take_linear_time_on_crafted_pages(html: str) -> None:
+    with within(1):
+        parse_source(html, SOURCE, TARGET)
+
+
+def test_a_crafted_json_or_text_source_takes_linear_time() -> None:
+    data = '{"a": [' + ",".join(['"https://target.example/articles"'] * 100_000) + "]}"
+    with within(1), pytest.raises(SourceHasNoLink, match="does not mention"):
+        parse_source(data, SOURCE, TARGET, content_type="application/json", media=True)
+    text = "word. " * 1_000_000 + TARGET
+    with within(1):
+        assert parse_source(text, SOURCE, TARGET, content_type="text/plain", media=True).excerpt

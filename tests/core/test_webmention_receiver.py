@@ -247,3 +247,44 @@ async def test_the_async_receiver_awaits_a_coroutine_queue(
     assert (await receiver.handle(form(source=source, target=TARGET))).status == 202
     assert await receiver.process(queued[0]) is True
     assert recorder.received[0].source_url == source
+
+
+REPLY = """<!doctype html><html><head><title>Re: note</title></head><body>
+<article class="h-entry">
+  <a class="u-in-reply-to" href="http://blog.test/notes/1/">In reply to Alice</a>
+  <a class="p-author h-card u-url" href="https://bob.example/"><img class="u-photo"
+     src="/bob.jpg" alt="">Bob Example</a>
+  <time class="dt-published" datetime="2026-11-30T09:15:00+02:00">30 Nov</time>
+  <div class="e-content"><p>Quite right <script>alert(1)</script>indeed.</p></div>
+  <a class="u-url" href="/replies/1">permalink</a>
+</article></body></html>"""
+
+
+def test_a_reply_arrives_with_its_kind_author_card_date_and_clean_content(
+    make_receiver: Callable[..., WebmentionReceiver], recorder: Recorder, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/reply").respond_with_data(REPLY, content_type="text/html")
+    source = httpserver.url_for("/reply")
+
+    assert make_receiver().handle(form(source=source, target=TARGET)).status == 200
+
+    [ping] = recorder.received
+    assert (ping.kind, ping.author_url) == ("reply", "https://bob.example/")
+    assert ping.author_photo == httpserver.url_for("/bob.jpg")
+    assert ping.published is not None and ping.published.utcoffset() is not None
+    assert ping.url == httpserver.url_for("/replies/1")
+    assert "Quite right" in ping.content_text and "<script" not in ping.content_html
+    assert ping.signal_arguments()["kind"] == "reply"
+
+
+def test_a_plain_link_is_a_mention_with_no_card(
+    make_receiver: Callable[..., WebmentionReceiver], recorder: Recorder, source: str
+) -> None:
+    make_receiver().handle(form(source=source, target=TARGET))
+    [ping] = recorder.received
+    assert (ping.kind, ping.author_url, ping.published, ping.syndication) == (
+        "mention",
+        None,
+        None,
+        (),
+    )
