@@ -252,8 +252,8 @@ async def test_the_async_receiver_awaits_a_coroutine_queue(
 REPLY = """<!doctype html><html><head><title>Re: note</title></head><body>
 <article class="h-entry">
   <a class="u-in-reply-to" href="http://blog.test/notes/1/">In reply to Alice</a>
-  <a class="p-author h-card u-url" href="https://bob.example/"><img class="u-photo"
-     src="/bob.jpg" alt="">Bob Example</a>
+  <span class="p-author h-card"><img class="u-photo" src="/bob.jpg" alt="">
+    <a class="u-url p-name" href="https://bob.example/">Bob Example</a></span>
   <time class="dt-published" datetime="2026-11-30T09:15:00+02:00">30 Nov</time>
   <div class="e-content"><p>Quite right <script>alert(1)</script>indeed.</p></div>
   <a class="u-url" href="/replies/1">permalink</a>
