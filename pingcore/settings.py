@@ -173,6 +173,12 @@ def parse_store_url(value: Any) -> str | None:
     return value
 
 
+def parse_django_store(value: Any) -> str | None:
+    if value == "database":
+        return "database"
+    return parse_store_url(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One key of the table: its name after ``PINGBACK_``, default, parser and hint.
@@ -265,6 +271,15 @@ SETTINGS: tuple[Setting, ...] = (
         parse_store_url,
         "Set it to None, 'memory://', 'sqlite:///path/to/file.db' or 'redis://host:port/db'.",
         _FLASK,
+    ),
+    Setting(
+        "RATE_LIMIT_STORE",
+        None,
+        parse_django_store,
+        "Set it to None (count in the cache PINGBACK_RATE_LIMIT['cache'] names), 'database' "
+        "(the storage app's atomic table), 'sqlite:///path/to/file.db' or "
+        "'redis://host:port/db'.",
+        _DJANGO,
     ),
     Setting("URL_NAME", "pingback", parse_name, "Set it to a URL name.", _DJANGO),
     Setting("WEBMENTION_URL_NAME", "webmention", parse_name, "Set it to a URL name.", _DJANGO),

@@ -8,6 +8,7 @@ W003  an endpoint's URL name does not reverse
 W004  rate limits counted in a cache that keeps nothing (DummyCache)
 W005  rate limits counted in a cache whose incr is not atomic across processes
 W006  ALLOWED_HOSTS is only '*' and PINGBACK_HOSTS is unset: no host is the site's
+W007  rate limits counted in a LocMemCache too small to keep them under a flood
 """
 
 from __future__ import annotations
@@ -134,6 +135,8 @@ def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> list[Check
     limits = getattr(settings, PREFIX + "RATE_LIMIT", {})
     if not isinstance(limits, dict) or conf.problems():
         return []  # None turns limits off; E001 reports a bad value
+    if getattr(settings, PREFIX + "RATE_LIMIT_STORE", None) is not None:
+        return []  # counted in the storage app's table, SQLite or Redis, not in a cache
     alias = limits.get("cache", "default")
     backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
     if backend == "django.core.cache.backends.dummy.DummyCache":
@@ -151,12 +154,32 @@ def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> list[Check
                 f"Pings are rate-limited with the cache {alias!r} ({backend.rsplit('.', 1)[-1]}), "
                 "whose incr reads then writes: processes serving at once lose counts, and "
                 "more pings get through than the limits allow.",
-                hint="With several processes, count in Redis or memcached (atomic incr); "
+                hint="With several processes, count in Redis or memcached (atomic incr), or "
+                f'set {PREFIX}RATE_LIMIT_STORE = "database" (the storage app\'s atomic table); '
                 "with one process, LocMemCache is exact.",
                 id="pingback.W005",
             )
         ]
+    if backend == LOCMEM:
+        entries = settings.CACHES[alias].get("OPTIONS", {}).get("MAX_ENTRIES", 300)
+        if entries < MIN_LOCMEM_ENTRIES:
+            return [
+                Warning(
+                    f"Pings are rate-limited with the LocMemCache {alias!r}, which keeps "
+                    f"{entries} entries: a flood of pings about other hosts culls the "
+                    "counters of the host under attack, and its limit starts again.",
+                    hint=f'Set OPTIONS["MAX_ENTRIES"] of {alias!r} to {MIN_LOCMEM_ENTRIES} or '
+                    f'more, or {PREFIX}RATE_LIMIT_STORE = "database" (never culls a '
+                    "victim's count).",
+                    id="pingback.W007",
+                )
+            ]
     return []
+
+
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+# Every ping spends up to three counters; a few thousand pings a window need this many.
+MIN_LOCMEM_ENTRIES = 10_000
 
 
 NON_ATOMIC_CACHES = frozenset(

@@ -11,7 +11,15 @@ from typing import Any
 
 from django.conf import settings as django_settings
 
-from pingcore import MISSING, PingbackSettings, RateLimiter, read_settings, setting_problems
+from pingcore import (
+    MISSING,
+    PingbackSettings,
+    RateLimiter,
+    RateLimitStore,
+    read_settings,
+    setting_problems,
+    store_from_url,
+)
 from pingcore.settings import PREFIX, SettingError
 
 from .ratelimit import DjangoCacheStore
@@ -52,8 +60,19 @@ class DjangoPingbackSettings:
         if limits is None:
             return RateLimiter(per_address=None, per_source_host=None, per_source_address=None)
         limits = dict(limits)
-        store = DjangoCacheStore(limits.pop("cache", "default"))
-        return RateLimiter(store=store, **limits)
+        alias = limits.pop("cache", "default")
+        return RateLimiter(store=rate_limit_store(current().rate_limit_store, alias), **limits)
+
+
+def rate_limit_store(name: str | None, cache_alias: str) -> RateLimitStore:
+    """Where the counts live: Django's cache, the storage app's atomic table, or a URL's store."""
+    if name is None:
+        return DjangoCacheStore(cache_alias)
+    if name == "database":
+        from .storage.ratelimit import DatabaseStore
+
+        return DatabaseStore()
+    return store_from_url(name)
 
 
 pingback_settings = DjangoPingbackSettings()

@@ -51,7 +51,13 @@ USE_TZ = True
 # The live server's static handler needs a static URL, though the tests serve no files.
 STATIC_URL = "/static/"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Large enough that a flood of other keys cannot cull a counter (check pingback.W007).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
 
 # Django 6 has the Tasks framework; older Django has the django-tasks backport.
 _TASKS_PACKAGE = "django.tasks" if importlib.util.find_spec("django.tasks") else "django_tasks"

@@ -181,3 +181,18 @@ def test_a_first_check_run_before_the_urlconf_is_loaded_misses_them():
     result = run_view_only_site(script)
     assert result.returncode == 0, result.stderr
     assert "pingback.W001" not in result.stderr + result.stdout
+
+
+def test_a_locmem_cache_too_small_for_a_flood_is_w007(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert ids() == ["pingback.W007"]
+    settings.PINGBACK_RATE_LIMIT_STORE = "database"
+    assert ids() == []
+
+
+def test_w005_points_at_the_atomic_table(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "c"}
+    }
+    (warning,) = [m for m in checks.run_checks() if m.id == "pingback.W005"]
+    assert 'PINGBACK_RATE_LIMIT_STORE = "database"' in warning.hint

@@ -56,3 +56,34 @@ def test_settings_dict_is_not_changed_by_reading_it(settings):
     settings.PINGBACK_RATE_LIMIT = {"cache": "default", "per_address": 3}
     pingback_settings.rate_limiter()
     assert settings.PINGBACK_RATE_LIMIT == {"cache": "default", "per_address": 3}
+
+
+@pytest.mark.django_db
+def test_the_storage_apps_atomic_table_counts_when_the_setting_names_it(settings):
+    from django_pingback.storage.models import RateLimitCounter
+    from django_pingback.storage.ratelimit import DatabaseStore
+
+    settings.PINGBACK_RATE_LIMIT_STORE = "database"
+    settings.PINGBACK_RATE_LIMIT = {"per_address": 2, "per_source_host": None}
+    limiter = pingback_settings.rate_limiter()
+    assert isinstance(limiter.store, DatabaseStore)
+    limiter.check("http://example.com/a", "192.0.2.1")
+    limiter.check("http://example.com/b", "192.0.2.1")
+    with pytest.raises(RateLimited):
+        limiter.check("http://example.com/c", "192.0.2.1")
+    assert RateLimitCounter.objects.exists()
+
+
+def test_a_rate_limit_store_url_gives_the_cores_store(settings, tmp_path):
+    from pingcore import SQLiteStore
+
+    settings.PINGBACK_RATE_LIMIT_STORE = f"sqlite:///{tmp_path / 'limits.db'}"
+    assert isinstance(pingback_settings.rate_limiter().store, SQLiteStore)
+
+
+def test_an_unknown_rate_limit_store_is_refused_naming_the_setting(settings):
+    from pingcore import SettingError
+
+    settings.PINGBACK_RATE_LIMIT_STORE = "memcache://somewhere"
+    with pytest.raises(SettingError, match="PINGBACK_RATE_LIMIT_STORE"):
+        pingback_settings.rate_limiter()
