@@ -3,7 +3,8 @@
 Each process runs a real PingbackServer; every ping names the victim (a
 loopback server that counts what reached it) with a fresh query string, the
 reflection-attack shape. However the processes interleave, the victim sees
-exactly the limit: the count is one atomic step in SQLite and in Redis.
+exactly the limit: the count is one atomic step in SQLite, in Redis and in the
+Django storage app's table.
 """
 
 from __future__ import annotations
@@ -37,11 +38,44 @@ LIMITS = {
 }
 
 
+DJANGO_DATABASE = "django-database:"
+
+
+def django_database_store(path: str) -> Any:
+    """The Django storage app's atomic table, in a SQLite file this process opens."""
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(
+            DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": path}},
+            INSTALLED_APPS=["django.contrib.contenttypes", "django_pingback.storage"],
+            USE_TZ=True,
+        )
+        django.setup()
+    from django_pingback.storage.ratelimit import DatabaseStore
+
+    return DatabaseStore()
+
+
+def migrate_django_database(path: str) -> None:
+    django_database_store(path)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def store_for(store_url: str) -> Any:
+    if store_url.startswith(DJANGO_DATABASE):
+        return django_database_store(store_url.removeprefix(DJANGO_DATABASE))
+    return store_from_url(store_url)
+
+
 def ping_the_victim(
     store_url: str, victim_url: str, limits: dict[str, Any], start: Any, answers: Any
 ) -> None:
     """One worker process: PINGS_PER_PROCESS pings naming the victim, as fast as it can."""
-    limiter = RateLimiter(store=store_from_url(store_url), **limits)
+    limiter = RateLimiter(store=store_for(store_url), **limits)
     policy = FetchPolicy(allow_private_addresses=True, timeout=20.0)
     received: list[object] = []
     server = PingbackServer(Target, received.append, policy=policy, rate_limiter=limiter)
@@ -78,10 +112,20 @@ def run_processes(
     return codes
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "django database table"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/limits.db"
+    if request.param == "django database table":
+        path = str(tmp_path / "django.sqlite3")
+        # A process of its own: this one's Django is the test project's, in memory.
+        setup = multiprocessing.get_context("spawn").Process(
+            target=migrate_django_database, args=(path,)
+        )
+        setup.start()
+        setup.join(timeout=120)
+        assert setup.exitcode == 0
+        return DJANGO_DATABASE + path
     url: str = request.getfixturevalue("redis_url")
     return url
 
