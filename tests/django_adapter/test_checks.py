@@ -12,7 +12,7 @@ from django.apps import apps as django_apps
 from django.core import checks
 
 from django_pingback import received
-from django_pingback.checks import register_checks
+from django_pingback.checks import check_rate_limit_cache, register_checks
 
 TESTS = Path(__file__).resolve().parent.parent
 
@@ -194,5 +194,6 @@ def test_w005_points_at_the_atomic_table(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "c"}
     }
-    (warning,) = [m for m in checks.run_checks() if m.id == "pingback.W005"]
+    (warning,) = check_rate_limit_cache()
+    assert warning.id == "pingback.W005"
     assert 'PINGBACK_RATE_LIMIT_STORE = "database"' in warning.hint
