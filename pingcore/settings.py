@@ -284,6 +284,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 
 def settings_for(framework: str) -> tuple[Setting, ...]:
+    """The rows of the settings table that ``framework`` (``"django"``, ``"flask"``) reads."""
     return tuple(setting for setting in SETTINGS if framework in setting.frameworks)
 
 
