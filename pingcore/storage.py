@@ -69,6 +69,7 @@ SHOWN_FIELDS = (
 )
 
 StoreResult = Literal["added", "updated", "unchanged"]
+"""What `store_ping` did with a verified ping: a new row, a changed row, or nothing to change."""
 
 
 @dataclass(frozen=True)
