@@ -143,6 +143,7 @@ def result_json(result: PingResult) -> dict[str, Any]:
 
 
 def summary(results: Sequence[PingResult]) -> str:
+    """The closing line of ``ping-all``: how many links were pinged, took none, failed."""
     pinged = sum(result.ok for result in results)
     silent = sum(result.outcome is Outcome.NO_ENDPOINT for result in results)
     failed = sum(result.failed for result in results)

@@ -37,6 +37,7 @@ the ``pingcore`` command).
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 __all__ = [
@@ -221,11 +222,35 @@ def _sentence(setting: str, vocabulary: HintVocabulary) -> str:
     return _SENTENCES[vocabulary].format(hint=setting_hint(setting, vocabulary))
 
 
-def _setting_named_in(message: str) -> str | None:
+def _hint_in(message: str) -> tuple[str, str] | None:
+    """The setting a message's closing hint names, and that hint, in whichever words."""
     for setting in _HINTS:
-        if _sentence(setting, "core") in message:
-            return setting
+        for vocabulary in _SENTENCES:
+            sentence = _sentence(setting, vocabulary)
+            if sentence in message:
+                return setting, sentence
     return None
+
+
+def _setting_named_in(message: str) -> str | None:
+    found = _hint_in(message)
+    return found[0] if found is not None else None
+
+
+# "http://localhost:8000/ is not fetched: port 8000 is not allowed": the fetcher
+# judges a loopback name's port before any lookup, and allowing private
+# addresses lifts the port rule for it as well, so that is the one fix to name.
+_LOOPBACK_PORT_REFUSAL = re.compile(
+    r"\bhttps?://(?:[^/\s@]*@)?(?:localhost|[^/\s:@]+\.localhost)\.?(?::\d+)?(?:[/?#]\S*)?"
+    r" is not fetched: port \d+ is not allowed",
+    re.IGNORECASE,
+)
+
+
+def _fix_for(setting: str, message: str) -> str:
+    if setting == "allowed_ports" and _LOOPBACK_PORT_REFUSAL.search(message):
+        return "allow_private_addresses"
+    return setting
 
 
 def reword_hint(message: str, vocabulary: HintVocabulary, *, setting: str | None = None) -> str:
@@ -235,17 +260,22 @@ def reword_hint(message: str, vocabulary: HintVocabulary, *, setting: str | None
     FetchPolicy(field=...) to allow it."; this puts, say, "Set
     PINGBACK_ALLOW_PRIVATE_ADDRESSES = True in the settings to allow it."
     (``"django"``) or "Pass --allow-private to allow it." (``"cli"``) in its
-    place. With ``setting``, that hint replaces whichever the message had,
-    for a caller who knows better what would help. A message without a hint
-    is returned as it is, unless ``setting`` is given.
+    place, whichever words the hint was in before. A port refused for a
+    loopback name (``localhost``, ``*.localhost``) names the private-address
+    setting, which lifts it too, so one change fixes it. With ``setting``,
+    that hint replaces whichever the message had, for a caller who knows
+    better what would help. A message without a hint is returned as it is,
+    unless ``setting`` is given.
     """
-    named = _setting_named_in(message)
-    if named is not None:
-        message = message.replace(_sentence(named, "core"), "").rstrip()
+    found = _hint_in(message)
+    named = None
+    if found is not None:
+        named, sentence = found
+        message = message.replace(sentence, "").rstrip()
     wanted = setting or named
     if wanted is None:
         return message
-    return f"{message} {_sentence(wanted, vocabulary)}"
+    return f"{message} {_sentence(_fix_for(wanted, message), vocabulary)}"
 
 
 class FetchError(Exception):

@@ -39,9 +39,13 @@ class SentPing:
 class SendHistory(Protocol):
     """Rows keyed on (source_url, target_url); ``record`` replaces the row it names."""
 
-    def sent_from(self, source_url: str) -> Sequence[SentPing]: ...
+    def sent_from(self, source_url: str) -> Sequence[SentPing]:
+        """Every ping recorded for ``source_url``, one per target."""
+        ...
 
-    def record(self, sent: SentPing) -> None: ...
+    def record(self, sent: SentPing) -> None:
+        """Keep ``sent``, replacing the row of its (source, target) pair."""
+        ...
 
     def due(self, now: datetime) -> Sequence[SentPing]:
         """Deferred pings whose ``retry_at`` is at or before ``now``, oldest first."""

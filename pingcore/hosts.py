@@ -125,6 +125,7 @@ def parse_patterns(values: Iterable[str]) -> tuple[HostPattern, ...]:
 
 
 def is_loopback_host(host: str) -> bool:
+    """Whether a host name or IP literal is this machine: localhost, *.localhost, loopback."""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -134,6 +135,7 @@ def is_loopback_host(host: str) -> bool:
 
 
 def is_loopback_address(remote_addr: str | None) -> bool:
+    """Whether a client address is loopback (an IPv4-mapped one included, a zone dropped)."""
     try:
         address = ipaddress.ip_address((remote_addr or "").split("%")[0])
     except ValueError:

@@ -84,6 +84,7 @@ def method_not_allowed(allow: str = "POST") -> Response:
 
 
 def fault_response(code: int, message: str) -> Response:
+    """An XML-RPC fault with ``code`` and ``message``, as the endpoint sends it."""
     # XML-RPC faults travel with HTTP 200, as the XML-RPC spec says.
     return Response(200, XML_HEADERS, xmlrpc.dump_fault(code, message))
 
@@ -268,7 +269,9 @@ class SiteResolver(Protocol):
 
     def resolve(
         self, target_url: str, *, request_host: str | None = None, remote_addr: str | None = None
-    ) -> Target: ...
+    ) -> Target:
+        """The page ``target_url`` names; raises ``TargetNotFound`` or ``UnpingableTarget``."""
+        ...
 
 
 @dataclass(frozen=True)

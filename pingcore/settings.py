@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 PREFIX = "PINGBACK_"
+"""What every setting's name starts with, in Django's settings and a Flask app's config."""
 _CORE = FetchPolicy()
 RATE_LIMIT_KEYS = frozenset({"per_address", "per_source_host", "per_source_address", "window"})
 # A string is no list of ports or hosts: iterating over "443" gives "4", "4", "3".
@@ -44,7 +45,9 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
+"""What a ``Lookup`` returns for a setting the site does not set: its default applies."""
 Lookup = Callable[[str], Any]
+"""An adapter's settings lookup: a ``PINGBACK_`` key in, its value (or ``MISSING``) out."""
 
 
 class SettingError(TypeError, ValueError):
@@ -296,9 +299,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HEADER_ALL_VIEWS", False, parse_bool, "Set it to True or False.", _FLASK),
 )
+"""Every setting both adapters know, one ``Setting`` each; ``settings_for`` picks a framework's."""
 
 
 def settings_for(framework: str) -> tuple[Setting, ...]:
+    """The rows of the settings table that ``framework`` (``"django"``, ``"flask"``) reads."""
     return tuple(setting for setting in SETTINGS if framework in setting.frameworks)
 
 

@@ -92,10 +92,12 @@ def pingable(view: Any = None, *, exists: Callable[..., Any] | None = None) -> A
 
 
 def is_pingable(view: object) -> bool:
+    """Whether ``view`` was marked with ``@pingable``."""
     return bool(getattr(view, PINGABLE_ATTRIBUTE, False))
 
 
 def exists_hook(view: object) -> Callable[..., Any] | None:
+    """The ``exists`` lookup ``@pingable(exists=...)`` gave ``view``, or None."""
     hook = getattr(view, EXISTS_ATTRIBUTE, None)
     return hook if callable(hook) else None
 
@@ -126,9 +128,13 @@ class SitePages(Protocol):
     under the site root.
     """
 
-    def match(self, url: str, path: str) -> PageMatch | None: ...
+    def match(self, url: str, path: str) -> PageMatch | None:
+        """The view the framework's routing finds for ``path``, or None when none does."""
+        ...
 
-    def probe(self, url: str, path: str) -> Probe: ...
+    def probe(self, url: str, path: str) -> Probe:
+        """What a GET of the page answers through the framework (status, redirect)."""
+        ...
 
 
 class Site:

@@ -69,6 +69,7 @@ SHOWN_FIELDS = (
 )
 
 StoreResult = Literal["added", "updated", "unchanged"]
+"""What `store_ping` did with a verified ping: a new row, a changed row, or nothing to change."""
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,21 @@ class MentionStore(Protocol):
     field of the pair's row with the ping's and sets its approval.
     """
 
-    def get(self, source_url: str, target_url: str) -> StoredMention | None: ...
+    def get(self, source_url: str, target_url: str) -> StoredMention | None:
+        """The stored mention of the pair, or None."""
+        ...
 
-    def add(self, ping: ReceivedPing) -> None: ...
+    def add(self, ping: ReceivedPing) -> None:
+        """Store a new mention, not approved; ``DuplicatePing`` if the pair is there."""
+        ...
 
-    def update(self, ping: ReceivedPing, *, approved: bool) -> None: ...
+    def update(self, ping: ReceivedPing, *, approved: bool) -> None:
+        """Replace the pair's stored fields with the ping's, and set its approval."""
+        ...
 
-    def delete(self, source_url: str, target_url: str) -> bool: ...
+    def delete(self, source_url: str, target_url: str) -> bool:
+        """Remove the pair's mention; True when there was one."""
+        ...
 
 
 def _cut(text: str | None, length: int) -> str:

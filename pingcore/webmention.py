@@ -81,6 +81,7 @@ def log_job_failure(job: PingRequest, exc: Exception) -> None:
 
 
 def text_response(status: int, message: str, **headers: str) -> Response:
+    """A plain-text answer with ``status``: how a Webmention endpoint says why."""
     return Response(status, {**TEXT_HEADERS, **headers}, (message + "\n").encode("utf-8"))
 
 

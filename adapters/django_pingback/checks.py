@@ -161,7 +161,9 @@ def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> list[Check
             )
         ]
     if backend == LOCMEM:
-        entries = settings.CACHES[alias].get("OPTIONS", {}).get("MAX_ENTRIES", 300)
+        cache: dict[str, Any] = settings.CACHES[alias]
+        options: dict[str, Any] = cache.get("OPTIONS") or {}
+        entries = int(options.get("MAX_ENTRIES", 300))
         if entries < MIN_LOCMEM_ENTRIES:
             return [
                 Warning(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.http import Http404, HttpRequest
 
 from pingcore import (
@@ -18,6 +19,7 @@ from pingcore import (
     TargetNotFound,
     WebmentionReceiver,
 )
+from pingcore.console import show_refusals_on_console
 from pingcore.server import deleted_signal_arguments
 from pingcore.webmention import Queue
 
@@ -51,7 +53,14 @@ def mention_store() -> MentionStore | None:
     return ModelMentionStore()
 
 
+def show_refusals_in_debug() -> None:
+    """With ``DEBUG = True`` and no logging set up for pingcore, its refusals reach the console."""
+    if django_settings.DEBUG:
+        show_refusals_on_console("django")
+
+
 def pingback_server(request: HttpRequest) -> PingbackServer:
+    show_refusals_in_debug()
     settings = pingback_settings
     return PingbackServer(
         site_for(SiteContext.from_request(request)),
@@ -68,6 +77,7 @@ def webmention_receiver(
     *,
     queue: Queue | None = None,
 ) -> WebmentionReceiver:
+    show_refusals_in_debug()
     settings = pingback_settings
     return WebmentionReceiver(
         site_for(site),

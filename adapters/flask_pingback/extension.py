@@ -42,6 +42,7 @@ from pingcore import (
     Target,
     WebmentionReceiver,
 )
+from pingcore.console import show_refusals_on_console
 from pingcore.ratelimit import store_from_url
 from pingcore.server import deleted_signal_arguments
 
@@ -159,12 +160,20 @@ def _incoming(max_body: int) -> IncomingRequest:
     )
 
 
+def _show_refusals_in_debug() -> None:
+    # app.debug may be set after init_app (app.run(debug=True)), so it is read per request.
+    if current_app.debug:
+        show_refusals_on_console("flask")
+
+
 def _xmlrpc_view() -> FlaskResponse:
+    _show_refusals_in_debug()
     server = state_of(current_app).server
     return _to_flask(server.handle_request(_incoming(server.max_body)))
 
 
 def _webmention_view() -> FlaskResponse:
+    _show_refusals_in_debug()
     receiver = state_of(current_app).webmention
     assert receiver is not None  # the rule exists only with Webmention on
     return _to_flask(receiver.handle_request(_incoming(receiver.max_body)))

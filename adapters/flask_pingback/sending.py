@@ -9,10 +9,11 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from pingcore.client import PingResult, ping_external_urls
+from pingcore.errors import reword_hint
 from pingcore.fetch import FetchPolicy
 from pingcore.urls import site_root
 
@@ -45,6 +46,8 @@ class PingJob:
             policy=self.policy,
             protocol=self.protocol,
         )
+        # A refusal names the app's config key that lifts it, not the FetchPolicy field.
+        results = [replace(r, message=reword_hint(r.message, "flask")) for r in results]
         for result in results:
             log = logger.info if result.ok else logger.warning
             log(

@@ -87,7 +87,7 @@ class FlaskPages:
             method=method,
         )
         try:
-            return builder.get_environ()  # type: ignore[return-value]
+            return builder.get_environ()
         finally:
             builder.close()
 
@@ -96,7 +96,7 @@ class FlaskPages:
         try:
             # Flask's own adapter for a request to the page: host matching, subdomain
             # matching and TRUSTED_HOSTS apply to a target as they would to a visitor.
-            adapter = self.app.create_url_adapter(self.app.request_class(environ))  # type: ignore[arg-type]
+            adapter = self.app.create_url_adapter(self.app.request_class(environ))
         except HTTPException:
             return None
         if adapter is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from pingcore import BlockedAddress, BlockedURL, FetchPolicy
 from pingcore.errors import reword_hint, setting_hint
@@ -77,3 +78,25 @@ def test_a_redirect_to_a_private_address_keeps_its_hint_through_the_rewording() 
     hop = BlockedAddress(f"http://a.example/ redirects, and {refusal('http://192.168.1.1/')}")
     assert hop.setting == "allow_private_addresses"
     assert hop.message_for("cli").endswith("Pass --allow-private to allow it.")
+
+
+def test_plain_python_names_the_fetch_policy_field(httpserver_ipv4: HTTPServer) -> None:
+    from pingcore import Outcome, ping_external_urls
+
+    target = httpserver_ipv4.url_for("/posts/hello/")
+    [result] = ping_external_urls(
+        "http://example.com/post", f'<a href="{target}">x</a>', "http://example.com/"
+    )
+    assert result.outcome is Outcome.BLOCKED
+    assert result.message.endswith("Pass FetchPolicy(allow_private_addresses=True) to allow it.")
+
+
+def test_a_localhost_port_is_reworded_to_the_private_address_setting() -> None:
+    message = str(refusal("http://localhost:8000/"))
+    assert reword_hint(message, "flask").endswith(
+        "Set PINGBACK_ALLOW_PRIVATE_ADDRESSES = True in the app's config to allow it."
+    )
+    # A public name's port is still a port.
+    assert reword_hint(str(refusal("http://93.184.215.14:9999/")), "django").endswith(
+        "Set PINGBACK_ALLOWED_PORTS (add the port; None allows any) in the settings to allow it."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,6 +16,13 @@ from pingcore.urls import is_http_url
 
 from .models import Pingback, SentPing
 
+# ModelAdmin is generic only in django-stubs; at run time it takes no subscript.
+if TYPE_CHECKING:
+    PingbackModelAdmin = admin.ModelAdmin[Pingback]
+    SentPingModelAdmin = admin.ModelAdmin[SentPing]
+else:
+    PingbackModelAdmin = SentPingModelAdmin = admin.ModelAdmin
+
 
 def _link(url: str, text: str) -> SafeString | str:
     # Only http(s) becomes a link: a page's "javascript:" URL stays inert text.
@@ -23,7 +32,7 @@ def _link(url: str, text: str) -> SafeString | str:
 
 
 @admin.register(Pingback)
-class PingbackAdmin(admin.ModelAdmin):
+class PingbackAdmin(PingbackModelAdmin):
     list_display = [
         "source_url",
         "target_url",
@@ -66,7 +75,7 @@ class PingbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(SentPing)
-class SentPingAdmin(admin.ModelAdmin):
+class SentPingAdmin(SentPingModelAdmin):
     list_display = [
         "source_url",
         "target_url",
