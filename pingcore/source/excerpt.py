@@ -82,6 +82,7 @@ def cut_after(text: str, side: int) -> str:
 
 
 def excerpt_around(link: etree._Element, link_text: str, max_excerpt: int) -> str:
+    """The text around the link, at most ``max_excerpt`` characters, cut at words."""
     before: list[str] = []
     inside: list[str] = []
     after: list[str] = []

@@ -42,6 +42,7 @@ def media_type(content_type: str | None) -> str | None:
 
 
 def is_json(kind: str | None) -> bool:
+    """True for a JSON media type (``application/json``, ``...+json``)."""
     return kind is not None and (kind == "application/json" or kind.endswith("+json"))
 
 

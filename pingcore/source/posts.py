@@ -28,4 +28,5 @@ def is_container(element: etree._Element) -> bool:
 
 
 def containers(link: etree._Element) -> Iterator[etree._Element]:
+    """The link's ancestors that hold a post or a comment, nearest first."""
     return (ancestor for ancestor in link.iterancestors() if is_container(ancestor))

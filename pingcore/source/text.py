@@ -24,6 +24,7 @@ LEAVE_LINK = "<leave link>"
 
 
 def collapse(text: str) -> str:
+    """The text with each run of whitespace made one space, and trimmed."""
     return SPACE.sub(" ", text).strip()
 
 
@@ -37,6 +38,7 @@ def without_format_characters(text: str) -> str:
 
 
 def shown(element: etree._Element) -> bool:
+    """True for an element a reader sees: content, not hidden."""
     name = tag_name(element)
     return bool(name) and name not in NOT_CONTENT_TAGS and not is_hidden(element)
 
@@ -97,10 +99,12 @@ def visible_texts(
 
 
 def text_of(element: etree._Element, skip: Container[etree._Element] = ()) -> str:
+    """The text a reader sees in ``element`` (less ``skip``), whitespace collapsed."""
     return collapse("".join(visible_texts(element, skip=skip)))
 
 
 def has_text(element: etree._Element) -> bool:
+    """True when ``element`` shows a reader any text."""
     return any(not piece.isspace() for piece in visible_texts(element) if piece)
 
 

@@ -16,6 +16,7 @@ MAX_TITLE = 200
 
 
 def has_class(element: etree._Element, name: str) -> bool:
+    """True when ``element``'s class attribute holds ``name``."""
     return name in element.get("class", "").split()
 
 
