@@ -31,6 +31,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection, RowMapping
@@ -130,7 +131,11 @@ sent_pings_table = Table(
     Column("last_tried", UTCDateTime, nullable=False),
     Column("retry_at", UTCDateTime),
     Column("status_url", String(MAX_URL_LENGTH)),
+    # A server default, so that a table made before the column can take it
+    # with a plain ALTER TABLE ADD COLUMN (its rows were all still linked).
+    Column("linked", Boolean, nullable=False, default=True, server_default=true()),
     UniqueConstraint("source_url", "target_url", name="pingback_sent_pings_source_target"),
+    Index("pingback_sent_pings_retry_at", "retry_at"),
 )
 
 _MENTION_FIELDS = (
@@ -312,6 +317,7 @@ _SENT_FIELDS = (
     "last_tried",
     "retry_at",
     "status_url",
+    "linked",
 )
 
 
@@ -319,7 +325,8 @@ def _sent_ping(row: RowMapping) -> SentPing:
     return SentPing(
         source_url=row["source_url"],
         target_url=row["target_url"],
-        **{name: row[name] for name in _SENT_FIELDS},
+        **{name: row[name] for name in _SENT_FIELDS if name != "linked"},
+        linked=bool(row["linked"]),
     )
 
 
@@ -338,6 +345,18 @@ class SQLAlchemySendHistory:
             select(sent_pings_table)
             .where(sent_pings_table.c.source_url == source_url)
             .order_by(sent_pings_table.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [_sent_ping(row) for row in rows]
+
+    def due(self, now: datetime) -> Sequence[SentPing]:
+        """Deferred pings whose ``retry_at`` is at or before ``now``, oldest first."""
+        table = sent_pings_table
+        query = (
+            select(table)
+            .where(table.c.outcome == "deferred", table.c.retry_at <= now)
+            .order_by(table.c.retry_at, table.c.id)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
