@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pingback_storage', '0002_mentions_sent_pings_rate_limits'),
+        ("pingback_storage", "0002_mentions_sent_pings_rate_limits"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sentping',
-            name='linked',
-            field=models.BooleanField(default=True, verbose_name='still linked'),
+            model_name="sentping",
+            name="linked",
+            field=models.BooleanField(default=True, verbose_name="still linked"),
         ),
     ]
