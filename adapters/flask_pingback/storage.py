@@ -8,6 +8,7 @@ without migrations. The stores take a plain ``Engine`` or Flask-SQLAlchemy's
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -28,6 +29,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     and_,
+    create_engine,
     delete,
     insert,
     select,
@@ -321,6 +323,18 @@ _SENT_FIELDS = (
 )
 
 
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _history_on_url(url: str) -> SQLAlchemySendHistory:
+    """A worker's end of a pickled ``SQLAlchemySendHistory``: one engine per database."""
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = create_engine(url)
+        return SQLAlchemySendHistory(_engines[url])
+
+
 def _sent_ping(row: RowMapping) -> SentPing:
     return SentPing(
         source_url=row["source_url"],
@@ -331,10 +345,25 @@ def _sent_ping(row: RowMapping) -> SentPing:
 
 
 class SQLAlchemySendHistory:
-    """pingcore's ``SendHistory`` on the ``pingback_sent_pings`` table."""
+    """pingcore's ``SendHistory`` on the ``pingback_sent_pings`` table.
+
+    It pickles as its database's URL, so a ``PingJob`` that carries it can go
+    to a task queue: the worker opens the same database with an engine of its
+    own (one per URL and process). Pickle it inside the app context when it
+    was given Flask-SQLAlchemy's ``db`` (``ping_links`` does).
+    """
 
     def __init__(self, engine_or_db: Any) -> None:
         self._engine_or_db = engine_or_db
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise TypeError(
+                "A send history in an in-memory SQLite database cannot go to another process: "
+                "use a database file or a server."
+            )
+        return (_history_on_url, (url.render_as_string(hide_password=False),))
 
     @property
     def engine(self) -> Engine:
