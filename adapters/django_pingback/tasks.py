@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from django.apps import apps
@@ -114,7 +114,8 @@ def schedule_retry(run_after: datetime) -> bool:
             "the task backend cannot run a task later."
         )
         return False
-    retry_deferred_pings.using(run_after=run_after).enqueue()
+    # A second late: some schedulers (RQ's) run a job up to a second early.
+    retry_deferred_pings.using(run_after=run_after + _SCHEDULER_SLACK).enqueue()
     return True
 
 
@@ -126,16 +127,25 @@ def _retry_when_due(results: Sequence[PingResult], history: SendHistory | None) 
 
 @task()
 def ping_post_links(
-    source_url: str, html: str, root_url: str, history: bool | None = None, force: bool = False
+    source_url: str,
+    html: str,
+    root_url: str,
+    history: bool | None = None,
+    force: bool = False,
+    max_wait: float | None = None,
 ) -> list[dict[str, Any]]:
     """Ping every link of ``html`` outside ``root_url``; one summary per target, in order.
 
     With a history (see ``send_history``) the post may be an update: Pingback
     targets already registered are skipped unless ``force``, and Webmention
     targets no longer linked are told. A deferred ping is retried later.
+    ``max_wait`` bounds the seconds the worker waits for a busy host's turn
+    (60 by default); past it the ping is deferred to ``retry_deferred_pings``.
     """
     used = send_history(history)
-    results = ping_external_urls(source_url, html, root_url, history=used, force=force)
+    results = ping_external_urls(
+        source_url, html, root_url, history=used, force=force, max_wait=max_wait
+    )
     _retry_when_due(results, used)
     return _summaries(results)
 
@@ -147,39 +157,42 @@ def ping_in_background(
     *,
     history: bool | None = None,
     force: bool = False,
+    max_wait: float | None = None,
 ) -> Any:
     """Enqueue ``ping_post_links``; returns the backend's ``TaskResult``.
 
     Call it again when the post is updated: with the storage app's history
-    (the default when it is installed) only what changed is sent.
+    (the default when it is installed) only what changed is sent. ``history``
+    and ``max_wait`` are ``ping_post_links``'s.
     """
     send_history(history)  # a missing storage app fails here, in the caller
-    return ping_post_links.enqueue(source_url, html, root_url, history, force)
+    return ping_post_links.enqueue(source_url, html, root_url, history, force, max_wait)
 
 
 @task()
-def ping_deleted_post(source_url: str) -> list[dict[str, Any]]:
+def ping_deleted_post(source_url: str, max_wait: float | None = None) -> list[dict[str, Any]]:
     """Tell every target ``source_url`` ever mentioned that it is gone (it must answer 410)."""
     history = send_history(True)
     assert history is not None  # send_history(True) raises rather than return None
-    results = client.ping_deleted(
-        source_url, history=history, policy=pingback_settings.fetch_policy()
-    )
+    policy = pingback_settings.fetch_policy()
+    results = client.ping_deleted(source_url, history=history, policy=policy, max_wait=max_wait)
     _retry_when_due(results, history)
     return _summaries(results)
 
 
-def ping_deleted_in_background(source_url: str) -> Any:
+def ping_deleted_in_background(source_url: str, *, max_wait: float | None = None) -> Any:
     """Enqueue ``ping_deleted_post`` once the post's URL answers 410 Gone.
 
     Needs the storage app: only its history knows what the post mentioned.
     """
     send_history(True)
-    return ping_deleted_post.enqueue(source_url)
+    return ping_deleted_post.enqueue(source_url, max_wait)
 
 
 @task()
-def retry_deferred_pings(source_url: str | None = None) -> list[dict[str, Any]]:
+def retry_deferred_pings(
+    source_url: str | None = None, max_wait: float | None = None
+) -> list[dict[str, Any]]:
     """Try again every deferred ping that is due (of ``source_url`` only, if given).
 
     A site schedules it (or runs ``manage.py pingback_retry``); on a backend
@@ -187,17 +200,21 @@ def retry_deferred_pings(source_url: str | None = None) -> list[dict[str, Any]]:
     """
     history = send_history(True)
     assert history is not None
+    policy = pingback_settings.fetch_policy()
     results = client.retry_deferred(
-        history, source_url=source_url, policy=pingback_settings.fetch_policy()
+        history, source_url=source_url, policy=policy, max_wait=max_wait
     )
-    # Only a run that retried something schedules the next: when several runs
-    # were scheduled for one moment, the ones that found nothing due end there.
-    if results:
-        waiting = [row.retry_at for row in history.due(_END_OF_TIME) if row.retry_at]
-        if waiting:
-            schedule_retry(max(min(waiting), datetime.now(timezone.utc)))
+    # Only a run that retried something schedules the next (or one that came
+    # early): when several runs were scheduled for one moment, the ones that
+    # found nothing due end there.
+    waiting = [row.retry_at for row in history.due(_END_OF_TIME) if row.retry_at]
+    now = datetime.now(timezone.utc)
+    if waiting and (results or min(waiting) - now < _SCHEDULER_SLACK * 5):
+        schedule_retry(max(min(waiting), now))
     return _summaries(results)
 
+
+_SCHEDULER_SLACK = timedelta(seconds=1)
 
 # Later than any retry_at, and still a date every database (and local time) can hold.
 _END_OF_TIME = datetime(9000, 1, 1, tzinfo=timezone.utc)
