@@ -99,6 +99,8 @@ class QueueSite:
 
 @pytest.fixture(params=["database", "rq"])
 def site(request: pytest.FixtureRequest, tmp_path: Path) -> QueueSite:
+    backend = "django_tasks_rq" if request.param == "rq" else "django_tasks_db"
+    pytest.importorskip(backend, reason=f"{backend} is not installed (the queues extra)")
     redis_url = request.getfixturevalue("redis_url") if request.param == "rq" else None
     queue_site = QueueSite(tmp_path, request.param, redis_url)
     queue_site.manage("migrate", "--run-syncdb", "--verbosity", "0")

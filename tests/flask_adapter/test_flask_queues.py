@@ -19,11 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from celery import Celery
 from flask import Flask
 from mention_receiver import MentionReceiver, post_linking
 from redis import Redis
-from rq import Queue
 from sqlalchemy import Engine, create_engine
 
 from flask_pingback import Pingback
@@ -37,6 +35,11 @@ from .blog import make_blog
 TESTS = Path(__file__).resolve().parent.parent
 SOURCE = "http://blog.example/posts/queued/"
 BIN = Path(sys.executable).parent
+
+
+def rq_queue_class() -> Any:
+    rq = pytest.importorskip("rq", reason="rq is not installed (the rq or queues extra)")
+    return rq.Queue
 
 
 @pytest.fixture
@@ -86,7 +89,7 @@ def wait_for_result(job: Any, log: Path, timeout: float = 15.0) -> Any:
 
 
 def rq_app(redis_url: str, engine: Engine) -> tuple[Flask, Pingback]:
-    queue = Queue(connection=Redis.from_url(redis_url))
+    queue = rq_queue_class()(connection=Redis.from_url(redis_url))
     pingback = Pingback(
         queue=rq_queue(queue, job_timeout=60), history=SQLAlchemySendHistory(engine)
     )
@@ -122,7 +125,7 @@ def test_an_rq_worker_sends_a_posts_pings_then_a_deleted_posts(
 def test_a_deferred_ping_is_retried_by_a_retry_job_on_the_rq_worker(
     redis_url: str, engine: Engine, receiver: MentionReceiver, tmp_path: Path
 ) -> None:
-    queue = Queue(connection=Redis.from_url(redis_url))
+    queue = rq_queue_class()(connection=Redis.from_url(redis_url))
     enqueue = rq_queue(queue)
     history = SQLAlchemySendHistory(engine)
     policy = FetchPolicy(allow_private_addresses=True)
@@ -178,8 +181,9 @@ def test_what_cannot_travel_as_json_is_refused_with_the_reason() -> None:
 def test_a_celery_worker_on_redis_sends_a_posts_pings(
     redis_url: str, receiver: MentionReceiver, tmp_path: Path
 ) -> None:
+    celery = pytest.importorskip("celery", reason="celery is not installed (the queues extra)")
     history_path = tmp_path / "sent.db"
-    celery_app = Celery("queue_tests", broker=redis_url, backend=redis_url)
+    celery_app = celery.Celery("queue_tests", broker=redis_url, backend=redis_url)
     pingback = Pingback(queue=celery_queue(celery_app))
     app = make_blog(pingback, PINGBACK_SEND_HISTORY=f"sqlite:///{history_path}")
     target = receiver.post("a")
