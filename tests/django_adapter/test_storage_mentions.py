@@ -243,6 +243,18 @@ def test_admin_lists_the_send_history_with_filters(admin_client):
     assert [s.target_url for s in deferred.context["cl"].result_list] == ["http://a.example/1"]
 
 
+@pytest.mark.django_db
+def test_admin_filters_the_targets_a_post_no_longer_links(admin_client):
+    history = ModelSendHistory()
+    history.record(sent("http://a.example/1"))
+    history.record(sent("http://b.example/2", linked=False))
+
+    unlinked = admin_client.get("/admin/pingback_storage/sentping/", {"linked__exact": "0"})
+
+    assert unlinked.status_code == 200
+    assert [s.target_url for s in unlinked.context["cl"].result_list] == ["http://b.example/2"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migration_0002_keeps_rows_stored_before_it_valid():
     app = "pingback_storage"
