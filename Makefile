@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	@echo "Setting up the environment in $(VENV) (the first time takes a minute or two)..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,django,flask,docs]'
+	$(PY) -m pip install --quiet -e '.[dev,django,flask,docs,queues]'
 	touch $(STAMP)
 
 demo: $(STAMP)

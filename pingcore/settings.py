@@ -166,6 +166,15 @@ def parse_rate_limit(value: Any, *, extra_keys: frozenset[str]) -> dict[str, Any
     return limits
 
 
+def parse_history_url(value: Any) -> str | None:
+    if value is None:
+        return None
+    named_file = isinstance(value, str) and value.startswith("sqlite:///")
+    if value != "memory://" and not (named_file and value[len("sqlite:///") :] != ""):
+        raise ValueError(f"is {_shown(value)}.")
+    return str(value)
+
+
 def parse_store_url(value: Any) -> str | None:
     if value is None:
         return None
@@ -283,6 +292,13 @@ SETTINGS: tuple[Setting, ...] = (
         "(the storage app's atomic table), 'sqlite:///path/to/file.db' or "
         "'redis://host:port/db'.",
         _DJANGO,
+    ),
+    Setting(
+        "SEND_HISTORY",
+        None,
+        parse_history_url,
+        "Set it to None, 'memory://' or 'sqlite:///path/to/file.db'.",
+        _FLASK,
     ),
     Setting("URL_NAME", "pingback", parse_name, "Set it to a URL name.", _DJANGO),
     Setting("WEBMENTION_URL_NAME", "webmention", parse_name, "Set it to a URL name.", _DJANGO),

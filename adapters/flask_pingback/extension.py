@@ -38,6 +38,7 @@ from pingcore import (
     RateLimitStore,
     ReceivedPing,
     Response,
+    SendHistory,
     SiteHosts,
     Target,
     WebmentionReceiver,
@@ -56,7 +57,7 @@ from .advertising import (
 )
 from .config import DEFAULT_CONFIG, read_config
 from .display import register_mentions
-from .sending import PingJob, run_in_thread, site_root
+from .sending import DeletedPostJob, PingJob, history_from_url, run_in_thread, site_root
 from .signals import deleted, received
 from .targets import app_hosts, site_for, warn_unconfigured
 
@@ -64,7 +65,8 @@ __all__ = ["Pingback", "PingbackState"]
 
 logger = logging.getLogger("flask_pingback")
 
-Queue = Callable[[PingJob], Any]
+# A queue takes any job of flask_pingback.sending: a PingJob, a DeletedPostJob.
+Queue = Callable[[Callable[[], list[PingResult]]], Any]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class PingbackState:
     server: PingbackServer
     webmention: WebmentionReceiver | None
     queue: Queue | None
+    history: SendHistory | None
     header_all_views: bool
     hosts: SiteHosts
     targets: str
@@ -216,6 +219,14 @@ def _rate_limiter(config: PingbackSettings, store: RateLimitStore | None) -> Rat
     return RateLimiter(store=_rate_limit_store(config, store), **config.rate_limit)
 
 
+def _send_history(config: PingbackSettings, given: SendHistory | None) -> SendHistory | None:
+    """The extension's history, else ``PINGBACK_SEND_HISTORY``'s, else none."""
+    if given is not None:
+        return given
+    url: str | None = config.send_history
+    return None if url is None else history_from_url(url)
+
+
 def _queue(value: object) -> Queue | None:
     if isinstance(value, str):
         value = import_string(value)
@@ -253,7 +264,10 @@ class Pingback:
     ``flask_pingback.storage.SQLAlchemyMentionStore(db)``): verified pings are
     stored by the core's rules after the ``received`` signal (a repeated
     Pingback is fault 48 before any fetch, a repeated Webmention an update),
-    and deleted Webmentions removed.
+    and deleted Webmentions removed. ``history`` is a pingcore ``SendHistory``
+    (such as ``flask_pingback.storage.SQLAlchemySendHistory(db)``), the default
+    of ``PINGBACK_SEND_HISTORY``: ``ping_links`` then sends an updated post's
+    changes only, and ``ping_deleted`` can reach every target a post mentioned.
     """
 
     #: The ``pingable`` decorator, also reachable as ``@pingback.pingable``.
@@ -266,10 +280,12 @@ class Pingback:
         rate_limit_store: RateLimitStore | None = None,
         queue: Queue | str | None = None,
         store: MentionStore | None = None,
+        history: SendHistory | None = None,
     ) -> None:
         self.rate_limit_store = rate_limit_store
         self.queue = queue
         self.store = store
+        self.history = history
         if app is not None:
             self.init_app(app)
 
@@ -349,6 +365,7 @@ class Pingback:
             server=server,
             webmention=webmention,
             queue=queue,
+            history=_send_history(config, self.history),
             header_all_views=config.header_all_views,
             hosts=app_hosts(app, config.hosts),
             targets=config.targets,
@@ -368,15 +385,23 @@ class Pingback:
         root_url: str | None = None,
         *,
         protocol: str | None = None,
+        history: SendHistory | bool | None = None,
+        force: bool = False,
     ) -> Any:
         """Ping every link of a published post outside ``root_url``, off the request.
 
-        Call it inside the app's context (a view is). ``root_url`` defaults to
-        the root of the post's site. With a queue (``PINGBACK_QUEUE``) the
-        ``PingJob`` goes to it and its return value comes back (a Celery
-        ``AsyncResult``, an RQ ``Job``); without one the job runs on a thread of
-        its own and a ``Future`` of its ``PingResult`` list comes back. Results
-        are logged on the ``flask_pingback`` logger either way.
+        Call it inside the app's context (a view is), and again when the post
+        is updated. ``root_url`` defaults to the root of the post's site.
+        ``history`` is the app's send history by default (``history=`` of the
+        extension, or ``PINGBACK_SEND_HISTORY``), ``False`` for none, ``True``
+        to require it, or a ``SendHistory`` of its own. With a history an update
+        sends only what changed (``force=True`` pings Pingback targets again).
+
+        With a queue (``PINGBACK_QUEUE``) the job goes to it and its return value
+        comes back (a Celery ``AsyncResult``, an RQ ``Job``); without one the
+        job runs on a thread of its own, in the app's context, and a ``Future``
+        of its ``PingResult`` list comes back. Results are logged on the
+        ``flask_pingback`` logger either way.
         """
         state = state_of(current_app)
         job = PingJob(
@@ -385,8 +410,47 @@ class Pingback:
             root_url or site_root(source_url),
             policy=state.policy,
             protocol=protocol,
+            history=_history_for(state, history),
+            force=force,
         )
-        if state.queue is not None:
-            return state.queue(job)
-        future: Future[list[PingResult]] = run_in_thread(job)
-        return future
+        return _hand_off(state, job)
+
+    def ping_deleted(self, source_url: str) -> Any:
+        """Tell every target a deleted post mentioned that it is gone, off the request.
+
+        Call it once ``source_url`` answers 410 Gone. It needs the app's send
+        history (only it knows what the post mentioned); returns what
+        ``ping_links`` returns.
+        """
+        state = state_of(current_app)
+        history = _history_for(state, True)
+        assert history is not None  # required: _history_for raises without one
+        job = DeletedPostJob(source_url, history, policy=state.policy)
+        return _hand_off(state, job)
+
+
+def _history_for(state: PingbackState, history: SendHistory | bool | None) -> SendHistory | None:
+    if history is None or history is True:
+        if history is True and state.history is None:
+            raise RuntimeError(
+                "This needs a send history: pass Pingback(history=SQLAlchemySendHistory(db)) "
+                "or set PINGBACK_SEND_HISTORY = 'sqlite:///path/to/file.db'."
+            )
+        return state.history
+    if history is False:
+        return None
+    return history
+
+
+def _hand_off(state: PingbackState, job: Callable[[], list[PingResult]]) -> Any:
+    if state.queue is not None:
+        return state.queue(job)
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def in_app_context() -> list[PingResult]:
+        # A history on Flask-SQLAlchemy's db reads its engine from the app context.
+        with app.app_context():
+            return job()
+
+    future: Future[list[PingResult]] = run_in_thread(in_app_context)
+    return future

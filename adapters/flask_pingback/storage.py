@@ -8,6 +8,7 @@ without migrations. The stores take a plain ``Engine`` or Flask-SQLAlchemy's
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -28,9 +29,11 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     and_,
+    create_engine,
     delete,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection, RowMapping
@@ -130,7 +133,11 @@ sent_pings_table = Table(
     Column("last_tried", UTCDateTime, nullable=False),
     Column("retry_at", UTCDateTime),
     Column("status_url", String(MAX_URL_LENGTH)),
+    # A server default, so that a table made before the column can take it
+    # with a plain ALTER TABLE ADD COLUMN (its rows were all still linked).
+    Column("linked", Boolean, nullable=False, default=True, server_default=true()),
     UniqueConstraint("source_url", "target_url", name="pingback_sent_pings_source_target"),
+    Index("pingback_sent_pings_retry_at", "retry_at"),
 )
 
 _MENTION_FIELDS = (
@@ -325,22 +332,51 @@ _SENT_FIELDS = (
     "last_tried",
     "retry_at",
     "status_url",
+    "linked",
 )
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _history_on_url(url: str) -> SQLAlchemySendHistory:
+    """A worker's end of a pickled ``SQLAlchemySendHistory``: one engine per database."""
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = create_engine(url)
+        return SQLAlchemySendHistory(_engines[url])
 
 
 def _sent_ping(row: RowMapping) -> SentPing:
     return SentPing(
         source_url=row["source_url"],
         target_url=row["target_url"],
-        **{name: row[name] for name in _SENT_FIELDS},
+        **{name: row[name] for name in _SENT_FIELDS if name != "linked"},
+        linked=bool(row["linked"]),
     )
 
 
 class SQLAlchemySendHistory:
-    """pingcore's ``SendHistory`` on the ``pingback_sent_pings`` table."""
+    """pingcore's ``SendHistory`` on the ``pingback_sent_pings`` table.
+
+    It pickles as its database's URL, so a ``PingJob`` that carries it can go
+    to a task queue: the worker opens the same database with an engine of its
+    own (one per URL and process). Pickle it inside the app context when it
+    was given Flask-SQLAlchemy's ``db`` (``ping_links`` does).
+    """
 
     def __init__(self, engine_or_db: Any) -> None:
         self._engine_or_db = engine_or_db
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise TypeError(
+                "A send history in an in-memory SQLite database cannot go to another process: "
+                "use a database file or a server."
+            )
+        return (_history_on_url, (url.render_as_string(hide_password=False),))
 
     @property
     def engine(self) -> Engine:
@@ -351,6 +387,18 @@ class SQLAlchemySendHistory:
             select(sent_pings_table)
             .where(sent_pings_table.c.source_url == source_url)
             .order_by(sent_pings_table.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [_sent_ping(row) for row in rows]
+
+    def due(self, now: datetime) -> Sequence[SentPing]:
+        """Deferred pings whose ``retry_at`` is at or before ``now``, oldest first."""
+        table = sent_pings_table
+        query = (
+            select(table)
+            .where(table.c.outcome == "deferred", table.c.retry_at <= now)
+            .order_by(table.c.retry_at, table.c.id)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()

@@ -1,4 +1,4 @@
-"""The storage app: mention fields, queryset API, send history, admin and migration 0002."""
+"""The storage app: mention fields, queryset API, send history, admin and migrations 0002-0003."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from history_behaviour import SendHistoryBehaviour
 
 from django_pingback import DuplicatePing
 from django_pingback.storage.models import Pingback, SentPing
@@ -242,6 +243,18 @@ def test_admin_lists_the_send_history_with_filters(admin_client):
     assert [s.target_url for s in deferred.context["cl"].result_list] == ["http://a.example/1"]
 
 
+@pytest.mark.django_db
+def test_admin_filters_the_targets_a_post_no_longer_links(admin_client):
+    history = ModelSendHistory()
+    history.record(sent("http://a.example/1"))
+    history.record(sent("http://b.example/2", linked=False))
+
+    unlinked = admin_client.get("/admin/pingback_storage/sentping/", {"linked__exact": "0"})
+
+    assert unlinked.status_code == 200
+    assert [s.target_url for s in unlinked.context["cl"].result_list] == ["http://b.example/2"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migration_0002_keeps_rows_stored_before_it_valid():
     app = "pingback_storage"
@@ -262,6 +275,44 @@ def test_migration_0002_keeps_rows_stored_before_it_valid():
         assert (stored.title, stored.approved, stored.kind) == ("Old", True, "mention")
         assert (stored.rsvp, stored.author_url, stored.url, stored.content_html) == ("", "", "", "")
         assert (stored.published, stored.entry_updated, stored.syndication) == (None, None, [])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes(app))
+
+
+@pytest.mark.django_db
+class TestModelSendHistory(SendHistoryBehaviour):
+    """The storage app's history answers as the core's histories do."""
+
+    @pytest.fixture
+    def history(self) -> ModelSendHistory:
+        return ModelSendHistory()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0003_reads_sent_pings_stored_before_it_as_still_linked():
+    app = "pingback_storage"
+    before = "0002_mentions_sent_pings_rate_limits"
+    executor = MigrationExecutor(connection)
+    executor.migrate([(app, before)])
+    try:
+        old_sent_ping = executor.loader.project_state([(app, before)]).apps.get_model(
+            app, "SentPing"
+        )
+        old_sent_ping.objects.create(
+            source_url=SOURCE,
+            target_url="http://a.example/1",
+            protocol="webmention",
+            outcome="accepted",
+            last_tried=datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc),
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([(app, "0003_sent_ping_linked")])
+
+        [row] = ModelSendHistory().sent_from(SOURCE)
+        assert (row.target_url, row.outcome, row.linked) == ("http://a.example/1", "accepted", True)
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()

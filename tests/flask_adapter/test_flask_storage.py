@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from history_behaviour import SendHistoryBehaviour
 from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, MetaData, create_engine, inspect
+from sqlalchemy.schema import CreateColumn
 
 from flask_pingback import Pingback
 from flask_pingback.storage import (
@@ -20,6 +22,7 @@ from flask_pingback.storage import (
     approved_mentions,
     create_tables,
     include_tables_in,
+    sent_pings_table,
 )
 from pingcore.errors import DuplicatePing
 from pingcore.history import SentPing
@@ -228,6 +231,40 @@ def test_the_send_history_gives_back_timezone_aware_times_and_the_status_url(
     assert remembered.last_tried == in_paris
     assert remembered.last_tried.tzinfo is not None
     assert remembered.status_url == "http://a.example/s/1"
+
+
+class TestSQLAlchemySendHistory(SendHistoryBehaviour):
+    """The SQLAlchemy history answers as the core's histories do."""
+
+    @pytest.fixture
+    def history(self, engine: Engine) -> SQLAlchemySendHistory:
+        return SQLAlchemySendHistory(engine)
+
+
+def test_a_history_table_made_before_the_linked_column_takes_it_with_add_column(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE pingback_sent_pings (id INTEGER PRIMARY KEY, source_url VARCHAR, "
+            "target_url VARCHAR, protocol VARCHAR, outcome VARCHAR NOT NULL, reason TEXT, "
+            "attempts INTEGER, last_tried DATETIME NOT NULL, retry_at DATETIME, status_url VARCHAR)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO pingback_sent_pings (source_url, target_url, protocol, outcome, "
+            "reason, attempts, last_tried) VALUES (?, 'http://a.example/', 'webmention', "
+            "'accepted', '', 1, '2026-12-01 08:00:00.000000')",
+            (SOURCE,),
+        )
+        # What an Alembic migration of the new column runs: the server default fills old rows.
+        column = CreateColumn(sent_pings_table.c.linked).compile(dialect=engine.dialect)
+        connection.exec_driver_sql(f"ALTER TABLE pingback_sent_pings ADD COLUMN {column}")
+
+    [row] = SQLAlchemySendHistory(engine).sent_from(SOURCE)
+
+    assert (row.target_url, row.linked) == ("http://a.example/", True)
+    engine.dispose()
 
 
 @pytest.fixture

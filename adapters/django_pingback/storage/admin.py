@@ -84,7 +84,9 @@ class SentPingAdmin(SentPingModelAdmin):
         "reason",
         "attempts",
         "last_tried",
+        "retry_at",
+        "linked",
     ]
-    list_filter = ["protocol", "outcome", "last_tried"]
+    list_filter = ["protocol", "outcome", "linked", "last_tried"]
     search_fields = ["source_url", "target_url", "reason"]
     date_hierarchy = "last_tried"

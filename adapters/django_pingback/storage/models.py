@@ -121,6 +121,8 @@ class SentPing(models.Model):
     last_tried = models.DateTimeField(_("last tried"))
     retry_at = models.DateTimeField(_("retry at"), null=True, blank=True)
     status_url = models.URLField(_("status URL"), max_length=MAX_URL_LENGTH, blank=True)
+    # False once the source stopped linking the target and the target was told.
+    linked = models.BooleanField(_("still linked"), default=True)
 
     class Meta:
         verbose_name = _("sent ping")

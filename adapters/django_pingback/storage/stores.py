@@ -124,6 +124,21 @@ class ModelMentionStore:
         return bool(pair.update(approved=approved))
 
 
+def _sent_ping(row: SentPing) -> SentPingRecord:
+    return SentPingRecord(
+        source_url=row.source_url,
+        target_url=row.target_url,
+        protocol=row.protocol or None,
+        outcome=row.outcome,
+        reason=row.reason,
+        last_tried=_from_database(row.last_tried) or row.last_tried,
+        attempts=row.attempts,
+        retry_at=_from_database(row.retry_at),
+        status_url=row.status_url or None,
+        linked=row.linked,
+    )
+
+
 class ModelSendHistory:
     """The send history as ``SentPing`` rows."""
 
@@ -135,20 +150,12 @@ class ModelSendHistory:
 
     def sent_from(self, source_url: str) -> Sequence[SentPingRecord]:
         rows = self._rows().filter(source_url=source_url).order_by("pk")
-        return [
-            SentPingRecord(
-                source_url=row.source_url,
-                target_url=row.target_url,
-                protocol=row.protocol or None,
-                outcome=row.outcome,
-                reason=row.reason,
-                last_tried=_from_database(row.last_tried) or row.last_tried,
-                attempts=row.attempts,
-                retry_at=_from_database(row.retry_at),
-                status_url=row.status_url or None,
-            )
-            for row in rows
-        ]
+        return [_sent_ping(row) for row in rows]
+
+    def due(self, now: datetime) -> Sequence[SentPingRecord]:
+        """Deferred pings whose ``retry_at`` is at or before ``now``, oldest first."""
+        rows = self._rows().filter(outcome="deferred", retry_at__lte=_to_database(now))
+        return [_sent_ping(row) for row in rows.order_by("retry_at", "pk")]
 
     def record(self, sent: SentPingRecord) -> None:
         values = {
@@ -159,6 +166,7 @@ class ModelSendHistory:
             "last_tried": _to_database(sent.last_tried),
             "retry_at": _to_database(sent.retry_at),
             "status_url": sent.status_url or "",
+            "linked": sent.linked,
         }
         pair = {"source_url": sent.source_url, "target_url": sent.target_url}
         try:
