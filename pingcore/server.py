@@ -355,6 +355,22 @@ class _ServerBase:
             ),
         )
 
+    def target_of(self, request: PingRequest) -> Target:
+        """The page the ping names, through the ``Site`` or the plain hook (sync servers)."""
+        target = self.site_target(request)
+        if target is None:
+            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
+            target = _guarded("resolve_target", lambda: _sync(hook(request.target_url)))
+        return self.checked_target(target)
+
+    async def atarget_of(self, request: PingRequest) -> Target:
+        """``target_of`` for the async servers, whose plain hook may be a coroutine."""
+        target = self.site_target(request)
+        if target is None:
+            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
+            target = await _aguarded("resolve_target", lambda: hook(request.target_url))
+        return self.checked_target(target)
+
     @staticmethod
     def checked_target(target: Target | None) -> Target:
         if target is None:
@@ -481,7 +497,7 @@ class PingbackServer(_ServerBase):
             return rejected
         try:
             request = self.parse_request(body, remote_addr, host)
-            target = self.resolve(request)
+            target = self.target_of(request)
             self.check_rate(request)
             self.check_duplicate(request, target)
             fetched = self.fetch_source(request)
@@ -497,13 +513,6 @@ class PingbackServer(_ServerBase):
         return self.handle(
             request.body, method=request.method, remote_addr=request.remote_addr, host=request.host
         )
-
-    def resolve(self, request: PingRequest) -> Target:
-        target = self.site_target(request)
-        if target is None:
-            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
-            target = _guarded("resolve_target", lambda: _sync(hook(request.target_url)))
-        return self.checked_target(target)
 
     def check_duplicate(self, request: PingRequest, target: Target) -> None:
         if self.stored_duplicate(request, target):
@@ -562,7 +571,7 @@ class AsyncPingbackServer(_ServerBase):
             return rejected
         try:
             request = self.parse_request(body, remote_addr, host)
-            target = await self.resolve(request)
+            target = await self.atarget_of(request)
             self.check_rate(request)
             await self.check_duplicate(request, target)
             fetched = await self.fetch_source(request)
@@ -572,13 +581,6 @@ class AsyncPingbackServer(_ServerBase):
         except Exception as exc:
             return self.answer(exc)
         return self.success(request)
-
-    async def resolve(self, request: PingRequest) -> Target:
-        target = self.site_target(request)
-        if target is None:
-            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
-            target = await _aguarded("resolve_target", lambda: hook(request.target_url))
-        return self.checked_target(target)
 
     async def check_duplicate(self, request: PingRequest, target: Target) -> None:
         if self.stored_duplicate(request, target):

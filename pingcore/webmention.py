@@ -169,13 +169,6 @@ class _ReceiverBase(_ServerBase):
     def success(self, request: PingRequest) -> Response:
         return text_response(self.success_status, "The Webmention was registered.")
 
-    def resolve_now(self, request: PingRequest) -> Target:
-        target = self.site_target(request)
-        if target is None:
-            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
-            target = _guarded("resolve_target", lambda: _sync(hook(request.target_url)))
-        return self.checked_target(target)
-
     def was_stored(self, request: PingRequest, target: Target) -> bool:
         """Whether a delete has anything to delete: with a store, only a stored pair does.
 
@@ -268,7 +261,7 @@ class WebmentionReceiver(_ReceiverBase):
             return rejected
         try:
             request = self.parse_form(body, content_type, remote_addr, host)
-            target = self.resolve_now(request)
+            target = self.target_of(request)
             self.check_rate(request)
             if self.queue is not None:
                 self.queue(request)
@@ -312,7 +305,7 @@ class WebmentionReceiver(_ReceiverBase):
         when the mention was registered (or updated).
         """
         try:
-            target = self.resolve_now(job)
+            target = self.target_of(job)
             self.verify(job, target)
         except Exception as exc:
             log_job_failure(job, exc)
@@ -371,7 +364,7 @@ class AsyncWebmentionReceiver(_ReceiverBase):
             return rejected
         try:
             request = self.parse_form(body, content_type, remote_addr, host)
-            target = await self.aresolve(request)
+            target = await self.atarget_of(request)
             self.check_rate(request)
             if self.queue is not None:
                 queued = self.queue(request)
@@ -382,13 +375,6 @@ class AsyncWebmentionReceiver(_ReceiverBase):
         except Exception as exc:
             return self.answer(exc)
         return self.success(request)
-
-    async def aresolve(self, request: PingRequest) -> Target:
-        target = self.site_target(request)
-        if target is None:
-            hook: Callable[[str], Any] = self.resolve_target  # type: ignore[assignment]
-            target = await _aguarded("resolve_target", lambda: hook(request.target_url))
-        return self.checked_target(target)
 
     async def verify(self, request: PingRequest, target: Target) -> None:
         fetched = await self.fetch_source(request)
@@ -409,7 +395,7 @@ class AsyncWebmentionReceiver(_ReceiverBase):
     async def process(self, job: PingRequest) -> bool:
         """The async twin of ``WebmentionReceiver.process``."""
         try:
-            target = await self.aresolve(job)
+            target = await self.atarget_of(job)
             await self.verify(job, target)
         except Exception as exc:
             log_job_failure(job, exc)
