@@ -55,13 +55,17 @@ class DjangoPingbackSettings:
         return current().source_policy()
 
     def rate_limiter(self) -> RateLimiter:
-        """The core's limiter with its counts in Django's cache (off when RATE_LIMIT is None)."""
-        limits = current().rate_limit
-        if limits is None:
-            return RateLimiter(per_address=None, per_source_host=None, per_source_address=None)
-        limits = dict(limits)
-        alias = limits.pop("cache", "default")
-        return RateLimiter(store=rate_limit_store(current().rate_limit_store, alias), **limits)
+        return rate_limiter_for(current())
+
+
+def rate_limiter_for(settings: PingbackSettings) -> RateLimiter:
+    """The core's limiter with its counts where the settings say (off when RATE_LIMIT is None)."""
+    limits = settings.rate_limit
+    if limits is None:
+        return RateLimiter(per_address=None, per_source_host=None, per_source_address=None)
+    limits = dict(limits)
+    alias = limits.pop("cache", "default")
+    return RateLimiter(store=rate_limit_store(settings.rate_limit_store, alias), **limits)
 
 
 def rate_limit_store(name: str | None, cache_alias: str) -> RateLimitStore:

@@ -23,7 +23,7 @@ from pingcore.console import show_refusals_on_console
 from pingcore.server import deleted_signal_arguments
 from pingcore.webmention import Queue
 
-from .conf import pingback_settings
+from .conf import current, rate_limiter_for
 from .signals import deleted, received
 from .targets import SiteContext, site_for
 
@@ -61,12 +61,12 @@ def show_refusals_in_debug() -> None:
 
 def pingback_server(request: HttpRequest) -> PingbackServer:
     show_refusals_in_debug()
-    settings = pingback_settings
+    settings = current()  # read and checked once for the whole request
     return PingbackServer(
-        site_for(SiteContext.from_request(request)),
+        site_for(SiteContext.from_request(request), settings),
         partial(send_received, request),
         policy=settings.source_policy(),
-        rate_limiter=settings.rate_limiter(),
+        rate_limiter=rate_limiter_for(settings),
         store=mention_store(),
     )
 
@@ -78,13 +78,13 @@ def webmention_receiver(
     queue: Queue | None = None,
 ) -> WebmentionReceiver:
     show_refusals_in_debug()
-    settings = pingback_settings
+    settings = current()
     return WebmentionReceiver(
-        site_for(site),
+        site_for(site, settings),
         partial(send_received, sender),
         on_deleted=partial(send_deleted, sender),
         policy=settings.source_policy(),
-        rate_limiter=settings.rate_limiter(),
+        rate_limiter=rate_limiter_for(settings),
         store=mention_store(),
         queue=queue,
     )

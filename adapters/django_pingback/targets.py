@@ -19,10 +19,10 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest
 from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve, set_urlconf
 
-from pingcore import HostPattern, PageMatch, Probe, Site, SiteHosts
+from pingcore import HostPattern, PageMatch, PingbackSettings, Probe, Site, SiteHosts
 from pingcore.hosts import parse_patterns
 
-from .conf import pingback_settings
+from .conf import current
 
 __all__ = ["DjangoPages", "SiteContext", "site_for", "site_hosts"]
 
@@ -48,9 +48,9 @@ class SiteContext:
         return cls(request.get_host(), urlconf, get_script_prefix())
 
 
-def site_hosts() -> SiteHosts:
+def site_hosts(pingback: PingbackSettings | None = None) -> SiteHosts:
     """``PINGBACK_HOSTS``, else ``ALLOWED_HOSTS`` without ``*`` (which names no host of ours)."""
-    configured: tuple[HostPattern, ...] = pingback_settings.hosts
+    configured: tuple[HostPattern, ...] = (pingback or current()).hosts
     if configured:
         return SiteHosts(configured)
     allowed = list(settings.ALLOWED_HOSTS)
@@ -130,10 +130,11 @@ def _handler() -> BaseHandler:
     return handler
 
 
-def site_for(context: SiteContext) -> Site:
+def site_for(context: SiteContext, pingback: PingbackSettings | None = None) -> Site:
+    pingback = pingback or current()
     return Site(
-        site_hosts(),
+        site_hosts(pingback),
         DjangoPages(context),
         script_prefix=context.script_prefix,
-        targets=pingback_settings.targets,
+        targets=pingback.targets,
     )
