@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import cast
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from ..htmltree import tag_name
+from ..pageindex import PageIndex
 from ..urls import MAX_URL_LENGTH
 from .names import NAME_RAW, NAME_TEXT, People
 from .posts import ARTICLE_TYPES, NEAREST_CONTAINERS, containers, is_container
@@ -245,19 +245,23 @@ _Ranked = list[tuple[int, int, etree._Element]]
 
 
 def _witnesses(
-    container: etree._Element, *, with_posts: bool = False
+    container: etree._Element,
+    *,
+    with_posts: bool = False,
+    nodes: Iterable[etree._Element] | None = None,
 ) -> tuple[_Ranked, list[tuple[int, etree._Element]]]:
     """The author-ish elements inside ``container``, best first, and (if asked) the posts.
 
     One pass in Python with a cheap test on three attributes an element, which beats
     XPath's contains() here by 2x. Posts (articles, h-entries) come with their place in
-    the pass, so that what lies inside one is a range of places.
+    the pass (among all of ``container.iter()``, or ``nodes`` when given: the same, as
+    a list), so that what lies inside one is a range of places.
     """
     in_comment = "comment" in container.get("class", "")
     ranked: _Ranked = []
     posts: list[tuple[int, etree._Element]] = []
     first_paragraph: int | None = None
-    for index, element in enumerate(container.iter(etree.Element)):
+    for index, element in enumerate(container.iter() if nodes is None else nodes):
         if first_paragraph is None and element.tag == "p":
             first_paragraph = index
         classes = element.get("class") or ""
@@ -311,10 +315,10 @@ def _container_author(container: etree._Element, people: People) -> str | None:
     return _best_author(ranked, container, people)
 
 
-def _meta_authors(root: etree._Element, people: People) -> dict[str, str]:
+def _meta_authors(index: PageIndex, people: People) -> dict[str, str]:
     """The names the page's <meta> elements give, by key (first of each), in one pass."""
     found: dict[str, str] = {}
-    for meta in root.iter("meta"):
+    for meta in index.of("meta"):
         key = (meta.get("name") or meta.get("property") or "").strip().lower()
         if not key and "author" in meta.get("itemprop", "").lower().split():
             key = "author"
@@ -328,12 +332,12 @@ def _meta_authors(root: etree._Element, people: People) -> dict[str, str]:
 class _JsonLd:
     """What a page's JSON-LD says of its authors and of the organisations behind it."""
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, index: PageIndex) -> None:
         self.nodes: dict[str, dict[str, object]] = {}
         self.authors: list[object] = []  # the authors of articles first
         self.organisations: list[str] = []
         from_others: list[object] = []
-        for script in root.iter("script"):
+        for script in index.of("script"):
             if (script.get("type") or "").strip().lower() != "application/ld+json":
                 continue
             raw = script.text or ""
@@ -426,14 +430,12 @@ def _kinds(item: dict[str, object]) -> list[str]:
     return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
 
 
-def _nearest_address_author(
-    root: etree._Element, link: etree._Element, people: People
-) -> str | None:
+def _nearest_address_author(index: PageIndex, link: etree._Element, people: People) -> str | None:
     """The name in the ``<address>`` closest to the link in the tree, as pingdjack read it."""
     # Keyed by the elements themselves, which keeps their proxies (and identities) alive.
     depth_of = {ancestor: depth for depth, ancestor in enumerate(link.iterancestors())}
     best: tuple[int, etree._Element] | None = None
-    for address in itertools.islice(root.iter("address"), _MAX_CONTAINERS):
+    for address in index.of("address")[:_MAX_CONTAINERS]:
         for ancestor in address.iterancestors():
             depth = depth_of.get(ancestor)
             if depth is not None:
@@ -443,12 +445,13 @@ def _nearest_address_author(
     return _name_in(best[1], people) if best is not None else None
 
 
-def _page_author(root: etree._Element, people: People) -> str | None:
+def _page_author(index: PageIndex, people: People) -> str | None:
     """The author of the page's one post, or else of a byline anywhere outside comments.
 
     For links outside any post: in a sidebar, a menu, a footer.
     """
-    ranked, posts = _witnesses(root, with_posts=True)
+    root = index.root
+    ranked, posts = _witnesses(root, with_posts=True, nodes=index.elements)
     if len(posts) <= _MAX_CONTAINERS:  # more is a list of posts; no walking up from each
         inside = {element for _, element in posts}
         outermost = [
@@ -458,7 +461,7 @@ def _page_author(root: etree._Element, people: People) -> str | None:
         ]
         if len(outermost) == 1:
             start, post = outermost[0]
-            end = start + sum(1 for _ in post.iter(etree.Element))
+            end = start + sum(1 for _ in post.iter())
             inner = [item for item in ranked if start < item[1] < end]
             name = _best_author(inner, post, people)
             if name:
@@ -467,7 +470,7 @@ def _page_author(root: etree._Element, people: People) -> str | None:
     return _best_author(ranked, root, people, addresses=False)
 
 
-def _signed_name(lines: list[etree._ElementUnicodeResult], people: People) -> str | None:
+def _signed_name(lines: list[_Line], people: People) -> str | None:
     """The name a byline or signature line gives in words, of ``lines`` (those
     :func:`_byline_lines` found): "Von Clemens
     Höges", "Written by: <a>Julie Mollins</a>", "posted by Stadler at 12:53",
@@ -476,19 +479,16 @@ def _signed_name(lines: list[etree._ElementUnicodeResult], people: People) -> st
     Only short lines that start with such words count (after a date, maybe): prose
     that says "by" in passing does not, nor does "Theme by ..." in a footer.
     """
-    for line in lines:
-        holder = line.getparent()
-        if holder is None:
-            continue
+    for line, holder, is_tail in lines:
         # A line may be a row of fields: "Aufrufe: 1120 | Hinzugefügt von: <a>Posh</a>".
         fields = _FIELD_SEPARATOR.split(line)
         for number, field in enumerate(fields):
             match = _SIGNED.match(field)
             if match is None:
                 continue
-            if _in_credits(holder, line.is_tail):
+            if _in_credits(holder, is_tail):
                 break
-            if not number and not _starts_line(holder, line.is_tail):
+            if not number and not _starts_line(holder, is_tail):
                 break  # running text: "a chair by Eames", "die Kollektion von Barbour"
             rest = field[match.end() :]
             if rest.strip(" :\xa0\t\n"):
@@ -496,7 +496,7 @@ def _signed_name(lines: list[etree._ElementUnicodeResult], people: People) -> st
                 if name and not _ends_line(rest, name):
                     name = None
             elif number == len(fields) - 1:  # the name follows: a link, a <strong>'s tail
-                name = _name_after(holder, line.is_tail, people)
+                name = _name_after(holder, is_tail, people)
             else:
                 name = None
             if name:
@@ -504,35 +504,94 @@ def _signed_name(lines: list[etree._ElementUnicodeResult], people: People) -> st
     return None
 
 
-def _byline_lines(scope: etree._Element) -> list[etree._ElementUnicodeResult]:
-    """The short texts in ``scope`` that hold byline words, each knowing its element.
+# A piece of a page's text: the text, the element holding it, and whether it is that
+# element's tail (the text after its end tag) rather than its text.
+_Line = tuple[str, etree._Element, bool]
 
-    Found in two steps, as a full XPath over a page's texts costs as much as parsing
-    it: the texts themselves, read by lxml in C and searched by one regex, then the
-    few that look like a byline looked up again, for the element they belong to.
+
+def _byline_lines(scope: etree._Element, index: PageIndex | None = None) -> list[_Line]:
+    """The short texts in ``scope``'s body that hold byline words, in document order.
+
+    In two steps, as asking XPath for a page's texts with their elements costs as much
+    as parsing it: the texts alone, read by lxml in C and searched by one regex over
+    all of them at once; then, only when some look like a byline, one walk of the
+    elements for those texts. ``index`` is the tree's PageIndex, if ``scope`` is its root.
     """
-    wanted: list[str] = []
     body = scope.find("body")
-    texts = cast(Iterator[str], (body if body is not None else scope).itertext())
-    for text in texts:
-        if len(text) < 160 and _BYLINE_WORD.search(text) is not None:
-            if any(_SIGNED.match(field) for field in _FIELD_SEPARATOR.split(text)):
-                if text not in wanted:
-                    wanted.append(text)
-                    if len(wanted) == _MAX_BYLINE_LINES:
-                        break
+    top = body if body is not None else scope
+    wanted = _byline_texts(cast(Iterator[str], top.itertext()))
     if not wanted:
         return []
-    # One more pass for all of them, not one each.
-    variables = {f"t{number}": text for number, text in enumerate(wanted)}
-    found = _xpath_texts(_texts_equal_to(len(wanted)), scope, **variables)
-    return found[:_MAX_BYLINE_LINES]  # a page may repeat one line thousands of times
+    if index is not None and scope is index.root:
+        start = index.elements.index(top)
+        nodes = index.elements[start : _following(index.elements, top, scope, start)]
+    else:
+        nodes = list(top.iter())
+    return _lines_of(nodes, top, wanted)
 
 
-@functools.cache
-def _texts_equal_to(count: int) -> etree.XPath:
-    tests = " or ".join(f". = $t{number}" for number in range(count))
-    return etree.XPath(f".//text()[{tests}]")
+def _byline_texts(texts: Iterator[str]) -> dict[str, None]:
+    """Of ``texts``, the distinct short ones with a field that starts as a byline, in order."""
+    # NUL is in no text of a parsed page (the parsers make it U+FFFD): a safe separator.
+    joined = "\x00".join(texts)
+    wanted: dict[str, None] = {}
+    end = -1
+    for word in _BYLINE_WORD.finditer(joined):
+        at = word.start()
+        if at < end:
+            continue  # a text already judged
+        start = joined.rfind("\x00", 0, at) + 1
+        end = joined.find("\x00", at)
+        if end < 0:
+            end = len(joined)
+        if end - start >= 160:
+            continue
+        text = joined[start:end]
+        if text not in wanted and any(
+            _SIGNED.match(field) for field in _FIELD_SEPARATOR.split(text)
+        ):
+            wanted[text] = None
+            if len(wanted) == _MAX_BYLINE_LINES:
+                break
+    return wanted
+
+
+def _lines_of(
+    nodes: list[etree._Element], top: etree._Element, wanted: Container[str]
+) -> list[_Line]:
+    """Where the ``wanted`` texts stand in ``nodes`` (``top`` and all under it, in document
+    order, as ``top.iter()`` gives them): the first _MAX_BYLINE_LINES, in document order.
+
+    A walk lists each element before its descendants, but its tail comes after them: a
+    tail is placed before the node following the element's subtree, deeper ones first.
+    """
+    found: list[tuple[tuple[int, int, int], _Line]] = []
+    for place, node in enumerate(nodes):
+        text = node.text if isinstance(node.tag, str) else None  # not a comment's
+        if text is not None and text in wanted:
+            found.append(((place, 1, 0), (text, node, False)))
+        tail = node.tail if node is not top else None
+        if tail is not None and tail in wanted:
+            following = _following(nodes, node, top, place)
+            found.append(((following, 0, -place), (tail, node, True)))
+    found.sort(key=lambda item: item[0])
+    # A page may repeat one line thousands of times.
+    return [line for _, line in found[:_MAX_BYLINE_LINES]]
+
+
+def _following(
+    nodes: list[etree._Element], node: etree._Element, top: etree._Element, place: int
+) -> int:
+    """The place in ``nodes`` of the first node after ``node``'s subtree (or the end)."""
+    while node is not top:
+        after = node.getnext()
+        if after is not None:
+            return nodes.index(after, place + 1)
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+    return len(nodes)
 
 
 def _dated_name(post: etree._Element, people: People) -> str | None:
@@ -663,10 +722,10 @@ _CREDIT_WORDS = re.compile(
 )
 
 
-def site_people(root: etree._Element, source_url: str, json_ld: _JsonLd) -> People:
+def site_people(index: PageIndex, source_url: str, json_ld: _JsonLd) -> People:
     """The rules telling people from organisations on this page (see People)."""
     names = list(json_ld.organisations)
-    for meta in root.iter("meta"):
+    for meta in index.of("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         if key in _META_SITE_NAMES:
             names.append(meta.get("content", "").lstrip("@"))
@@ -679,6 +738,7 @@ def find_author(
     source_url: str,
     *,
     entry_author: str | None = None,
+    index: PageIndex | None = None,
 ) -> str | None:
     """Who wrote the page, asking the nearest witness to the link first; None rather
     than a guess.
@@ -697,10 +757,13 @@ def find_author(
 
     ``entry_author`` is a name a microformats2 reader found for the entry holding the
     link (its h-card author, by the authorship algorithm): it comes first, through
-    the same rules, as a name the page marks as a person's.
+    the same rules, as a name the page marks as a person's. ``index`` is the tree's
+    :class:`~pingcore.pageindex.PageIndex`, if one was made.
     """
-    json_ld = _JsonLd(root)
-    people = site_people(root, source_url, json_ld)
+    if index is None:
+        index = PageIndex(root)
+    json_ld = _JsonLd(index)
+    people = site_people(index, source_url, json_ld)
     if entry_author is not None and (name := people.marked.name(entry_author)):
         return name
     nearest = list(itertools.islice(containers(link), NEAREST_CONTAINERS))
@@ -709,18 +772,18 @@ def find_author(
         if name:
             return name
     # The post's texts first, the page's only if it comes to that: the search costs.
-    if nearest and (name := _signed_name(_byline_lines(nearest[0]), people)):
+    if nearest and (name := _signed_name(_byline_lines(nearest[0], index), people)):
         return name
-    metas = _meta_authors(root, people)
+    metas = _meta_authors(index, people)
     standing = _meta_author_standing(root, metas["author"]) if "author" in metas else ""
     weak = metas.pop("author") if standing in ("credited", "unnamed") else None
     return (
         next((metas[key] for key in _PAGE_AUTHOR_KEYS if key in metas), None)
         or json_ld.author(people)
         or next((metas[key] for key in _PAGE_AUTHOR_KEYS_LATE if key in metas), None)
-        or _page_author(root, people)
+        or _page_author(index, people)
         or (_dated_name(nearest[0], people) if nearest else None)
-        or _signed_name(_byline_lines(root), people)
-        or _nearest_address_author(root, link, people)
+        or _signed_name(_byline_lines(root, index), people)
+        or _nearest_address_author(index, link, people)
         or (weak if standing == "unnamed" else None)
     )

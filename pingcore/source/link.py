@@ -10,6 +10,7 @@ from lxml import etree
 
 from ..errors import SourceHasNoLink
 from ..links import LinkVerdicts, link_counts
+from ..pageindex import PageIndex
 from ..urls import normalize_url, resolve_href
 
 # An href made of dots and slashes only (".", "../", "?page=2", "#top") can reach any
@@ -78,6 +79,33 @@ def _query_can_match(href: str, target_query: str | None) -> bool:
     return unquote(query.replace("&amp;", "&")) == target_query
 
 
+def _host_can_match(href: str, target_host: str) -> bool:
+    """False when ``href`` is plainly an absolute URL of another host than ``target_host``.
+
+    A site's links name its own host by the hundred, and often hold the target's last
+    path segment too (a target at ``facebook.com/site`` of a page on ``site.org``): this
+    spares each of them the full resolve-and-normalise. Anything unusual (escapes,
+    credentials, IPv6, spaces, Unicode, a backslash) is left to that.
+    """
+    head = href.lstrip(_HREF_STRIP)
+    scheme_end = head.find("//")
+    if scheme_end not in (0, 5, 6) or head[:scheme_end].lower() not in ("", "http:", "https:"):
+        return True
+    rest = head[scheme_end + 2 :]
+    end = len(rest)
+    for mark in "/?#":
+        found = rest.find(mark, 0, end)
+        if found >= 0:
+            end = found
+    host = rest[:end].rpartition(":")[0] if ":" in rest[:end] else rest[:end]
+    if not host or not host.isascii() or not _PLAIN_HOST.fullmatch(host):
+        return True
+    return host.lower() == target_host
+
+
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
 # Elements that embed the target in the page, which a Webmention counts as mentions
 # (the Recommendation, 3.2.2): their src is the reference.
 MEDIA_TAGS = ("img", "video", "audio", "source")
@@ -86,12 +114,14 @@ MEDIA_TAGS = ("img", "video", "audio", "source")
 class _Target:
     """One spelling of the target, with what makes the search for it cheap."""
 
-    __slots__ = ("host", "needle", "query", "url")
+    __slots__ = ("host", "hostname", "needle", "query", "url")
 
     def __init__(self, url: str) -> None:
         self.url = normalize_url(url)
         self.needle, self.host = _needle(self.url)
-        self.query = unquote(urlsplit(self.url).query) or None
+        parts = urlsplit(self.url)
+        self.query = unquote(parts.query) or None
+        self.hostname = parts.hostname or ""
 
     def might_be(self, href: str) -> bool:
         host, needle = self.host, self.needle
@@ -108,28 +138,33 @@ def find_link(
     target_urls: Sequence[str],
     *,
     media: bool = False,
+    index: PageIndex | None = None,
 ) -> etree._Element:
     """The first element, in document order, that links to one of ``target_urls`` (the
     target and other spellings of it) where a reader sees it; with ``media``, an
     ``img``, ``video``, ``audio`` or ``source`` whose src is one counts too.
 
+    ``index`` is the tree's :class:`~pingcore.pageindex.PageIndex`, if one was made.
+
     Raises SourceHasNoLink naming the first of ``target_urls`` when there is none.
     """
     targets = list({target.url: target for target in map(_Target, target_urls)}.values())
     wanted = {target.url for target in targets}
-    base: str | None = None
+    if index is None:
+        index = PageIndex(root)
+    # The first <base href> counts for all links, even those before it.
+    base = next(
+        (
+            resolve_href(href, source_url) or source_url
+            for element in index.of("base")
+            if (href := element.get("href")) is not None
+        ),
+        None,
+    )
     candidates: list[tuple[etree._Element, str]] = []
-    tags = ("a", "area", "base", *MEDIA_TAGS) if media else ("a", "area", "base")
     # Most pings name one spelling: its test called directly, without a loop.
     might_be = targets[0].might_be if len(targets) == 1 else None
-    # One pass finds the <base> and the links; the first <base href> counts for all
-    # links, even those before it.
-    for element in root.iter(*tags):
-        if element.tag == "base":
-            href = element.get("href")
-            if base is None and href is not None:
-                base = resolve_href(href, source_url) or source_url
-            continue
+    for element in index.of("a", "area", *MEDIA_TAGS) if media else index.of("a", "area"):
         href = element.get("src" if element.tag in MEDIA_TAGS else "href")
         if href is not None and (
             might_be(href) if might_be else any(target.might_be(href) for target in targets)
@@ -142,7 +177,10 @@ def find_link(
     for element, href in candidates:
         hit = reaches.get(href)
         if hit is None:
-            if not any(_query_can_match(href, target.query) for target in targets):
+            if not any(
+                _query_can_match(href, target.query) and _host_can_match(href, target.hostname)
+                for target in targets
+            ):
                 hit = reaches[href] = False
             else:
                 absolute = resolve_href(href, base_url)

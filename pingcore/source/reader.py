@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..errors import SourceHasNoLink
 from ..htmltree import PARSERS, parse_html
 from ..mention import Mention, read_mention
+from ..pageindex import PageIndex
 from ..urls import is_http_url
 from .author import find_author
 from .excerpt import excerpt_around
@@ -97,22 +98,20 @@ def parse_source(
     if "<" not in html if isinstance(html, str) else b"<" not in html:
         raise SourceHasNoLink(f"The source page has no HTML tags, so no link to {target_url}.")
     root = parse_html(html, parser, encoding=encoding)
-    # lxml frees the Python proxy of an element by walking up the tree to the nearest
-    # element that still has one: each pass over a page nested 2,000 deep would cost
-    # 2,000 steps an element. Held here, all proxies live until the end, and are freed
-    # last first, each walk stopping at once.
-    elements = list(root.iter())
-    link = find_link(root, source_url, targets, media=media)
+    # One walk of the tree, shared by every reader below (and holding every element's
+    # proxy until the end: see PageIndex).
+    index = PageIndex(root)
+    link = find_link(root, source_url, targets, media=media, index=index)
     link_text = without_format_characters(text_of_link(link))
     info = SourceInfo(
         source_url=source_url,
         target_url=target_url,
-        title=page_title(root, link),
-        author=find_author(root, link, source_url),
+        title=page_title(root, link, index=index),
+        author=find_author(root, link, source_url, index=index),
         excerpt=without_format_characters(excerpt_around(link, link_text, max_excerpt)),
         link_text=link_text,
         # The same tree: the mention fields cost no second parse.
         mention=read_mention(root, source_url, target_url) if mention else None,
     )
-    del elements
+    del index
     return info

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ..htmltree import tag_name
+from ..pageindex import PageIndex
 from .posts import NEAREST_CONTAINERS, containers
 from .text import collapse, first_text, without_format_characters
 
@@ -20,8 +21,8 @@ def has_class(element: etree._Element, name: str) -> bool:
     return name in element.get("class", "").split()
 
 
-def _meta_content(root: etree._Element, *keys: str) -> str:
-    for meta in root.iter("meta"):
+def _meta_content(index: PageIndex, *keys: str) -> str:
+    for meta in index.of("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         if key in keys:
             content = collapse(meta.get("content", ""))
@@ -92,16 +93,21 @@ def capped_title(text: str) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-def page_title(root: etree._Element, link: etree._Element) -> str:
+def page_title(
+    root: etree._Element, link: etree._Element, *, index: PageIndex | None = None
+) -> str:
     """The title: the page's <title>, its og:title, or the h-entry's own p-name holding
     the link, else the post's or the page's first <h1>; whitespace collapsed, format
-    characters dropped, at most MAX_TITLE characters."""
-    return capped_title(_raw_title(root, link))
+    characters dropped, at most MAX_TITLE characters.
+
+    ``index`` is the tree's :class:`~pingcore.pageindex.PageIndex`, if one was made.
+    """
+    return capped_title(_raw_title(index or PageIndex(root), link))
 
 
-def _raw_title(root: etree._Element, link: etree._Element) -> str:
+def _raw_title(index: PageIndex, link: etree._Element) -> str:
     in_svg: dict[etree._Element, bool] = {}
-    for title in root.iter("title"):
+    for title in index.of("title"):
         # An <svg> holds <title>s of its own, for its pictures.
         if _in_svg(title, in_svg):
             continue
@@ -110,7 +116,7 @@ def _raw_title(root: etree._Element, link: etree._Element) -> str:
         if text:
             return text
         break
-    meta = _meta_content(root, "og:title", "twitter:title")
+    meta = _meta_content(index, "og:title", "twitter:title")
     if meta:
         return meta
     # The nearest few posts, and no element read twice: a hostile page nests a
@@ -123,4 +129,4 @@ def _raw_title(root: etree._Element, link: etree._Element) -> str:
     for container in nearest:
         if text := first_text(container.iter("h1"), blank):
             return text
-    return first_text(root.iter("h1"), blank)
+    return first_text(index.of("h1"), blank)
