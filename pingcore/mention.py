@@ -21,6 +21,7 @@ from lxml import etree
 
 from .links import LINK_TAGS, LinkVerdicts, link_counts
 from .microformats import Item, ParsedPage, parse_microformats
+from .pageindex import PageIndex
 from .urls import is_http_url, page_url, resolve_href
 
 __all__ = [
@@ -126,17 +127,21 @@ class Mention:
     syndication: tuple[str, ...] = ()
 
 
-def read_mention(root: etree._Element, source_url: str, target_url: str) -> Mention:
+def read_mention(
+    root: etree._Element, source_url: str, target_url: str, *, index: PageIndex | None = None
+) -> Mention:
     """What the page at ``source_url`` (its tree ``root``) says as a response to ``target_url``.
 
-    ``root`` is what :func:`pingcore.htmltree.parse_html` made of the page. The h-entry
-    holding the link to the target is read, else the first top-level h-entry; without
-    one, JSON-LD and then OpenGraph fill what they can. Never raises on what a page says.
+    ``root`` is what :func:`pingcore.htmltree.parse_html` made of the page, and ``index``
+    its :class:`~pingcore.pageindex.PageIndex`, if one was made. The h-entry holding the
+    link to the target is read, else the first top-level h-entry; without one, JSON-LD
+    and then OpenGraph fill what they can. Never raises on what a page says.
     """
-    # One walk of the tree for the few elements read by name; XPath finds the roots.
-    named = list(root.iter("base", "script", "meta"))
+    if index is None:
+        index = PageIndex(root)
+    named = list(index.of("base", "script", "meta"))
     base = _base_url(named, source_url)
-    page = parse_microformats(root, base)
+    page = parse_microformats(root, base, index=index)
     entry = _entry(page, root, base, target_url)
     if entry is not None:
         return mention_from_entry(entry, page, source_url, base, target_url)

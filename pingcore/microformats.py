@@ -22,6 +22,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from .pageindex import PageIndex
+
 __all__ = ["MAX_ITEM_DEPTH", "ParsedPage", "parse_microformats", "read_rels"]
 
 Item = dict[str, Any]
@@ -721,15 +723,26 @@ def _page_size(root: etree._Element) -> int:
     return _BUDGET_PER_NODE * (int(elements) + len(text) // _CHARS_PER_STEP)
 
 
-def parse_microformats(root: etree._Element, base_url: str) -> ParsedPage:
+def parse_microformats(
+    root: etree._Element, base_url: str, *, index: PageIndex | None = None
+) -> ParsedPage:
     """The page's mf2 items and rels, relative URLs resolved against ``base_url``.
 
-    Cheap on pages without microformats: lxml's XPath finds the roots, and only their
-    subtrees are read, each element once. Reads that would go past a page-wide
-    allowance (a few times the page's size) come back short rather than slow.
+    Cheap on pages without microformats: the elements whose class holds "h-" are found
+    (in the classes of ``index``, the tree's PageIndex, if one was made, else by lxml's
+    XPath), and only their subtrees are read, each element once. Reads that would go
+    past a page-wide allowance (a few times the page's size) come back short rather
+    than slow.
     """
-    found = root.xpath(_MAYBE_ROOTS)
-    assert isinstance(found, list)
+    if index is not None:
+        found: list[object] = [
+            element
+            for element, classes in zip(index.elements, index.classes(), strict=True)
+            if classes is not None and "h-" in classes
+        ]
+    else:
+        found = root.xpath(_MAYBE_ROOTS)  # type: ignore[assignment]
+        assert isinstance(found, list)
     items: list[Item] = []
     reader = _Reader(base_url, _Budget(_BUDGET_FLOOR, lambda: _page_size(root)))
     verdicts: dict[etree._Element, bool] = {}

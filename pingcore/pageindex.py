@@ -33,7 +33,7 @@ class PageIndex:
     steps an element. Held here, they are freed last first, each walk stopping at once.
     """
 
-    __slots__ = ("_by_tag", "_place", "elements", "root")
+    __slots__ = ("_by_tag", "_classes", "_place", "elements", "root")
 
     def __init__(self, root: etree._Element) -> None:
         self.root = root
@@ -46,6 +46,7 @@ class PageIndex:
                 found.append(element)
         self._by_tag = {tag: tuple(found) for tag, found in by_tag.items()}
         self._place: dict[etree._Element, int] | None = None
+        self._classes: list[str | None] | None = None
 
     def of(self, *tags: str) -> Sequence[etree._Element]:
         """The elements of ``tags`` (each one of INDEXED_TAGS), in document order."""
@@ -64,3 +65,13 @@ class PageIndex:
                 if isinstance(element.tag, str) and element.tag in INDEXED_TAGS
             }
         return self._place
+
+    def classes(self) -> list[str | None]:
+        """Each element's class attribute (None without one), in the order of ``elements``.
+
+        Read once when first asked, for every reader that looks at all of a page's
+        classes (authors, microformats): reading an attribute costs more than the walk.
+        """
+        if self._classes is None:
+            self._classes = [element.get("class") for element in self.elements]
+        return self._classes

@@ -111,7 +111,7 @@ def parse_source(
         excerpt=without_format_characters(excerpt_around(link, link_text, max_excerpt)),
         link_text=link_text,
         # The same tree: the mention fields cost no second parse.
-        mention=read_mention(root, source_url, target_url) if mention else None,
+        mention=read_mention(root, source_url, target_url, index=index) if mention else None,
     )
     del index
     return info
