@@ -18,6 +18,8 @@ from ..urls import normalize_url, resolve_href
 _ONLY_DOTS = re.compile(r"[./]*(?:[?#].*)?", re.DOTALL)
 _HREF_STRIP = "\t\n\f\r \x00"
 _DOTS_START = frozenset("./?#\t\n\f\r \x00") | {""}
+# What may follow the dots and slashes of such an href: nothing, a query, a fragment.
+_AFTER_DOTS = frozenset({"", "?", "#"})
 # How many times an href is unescaped before giving up on it.
 _UNESCAPE_LAYERS = 3
 
@@ -125,11 +127,11 @@ class _Target:
 
     def might_be(self, href: str) -> bool:
         host, needle = self.host, self.needle
-        return (host is None and needle in href) or (
-            # The test in full only for hrefs that might need it: most need not.
-            (host is not None or href[:1] in _DOTS_START or "%" in href or "&amp;" in href)
-            and _could_reach(href, needle, host)
-        )
+        if host is not None or "%" in href or "&amp;" in href:
+            return _could_reach(href, needle, host)
+        # Most hrefs are settled here, without the test in full: either they hold the
+        # needle, or they are made of dots and slashes ("../", "?page=2") or not.
+        return needle in href or href.strip(_HREF_STRIP).lstrip("./")[:1] in _AFTER_DOTS
 
 
 def find_link(
