@@ -27,8 +27,6 @@ S. Scale (scale.py): 1,000 mixed pings, 200 at a time, from 250 client
    exactly once (rows counted in the app's SQLite file), the victim fetched
    exactly 20 times (the limit reached, not passed), the trap never reached,
    no job failed, and (Flask) each published link pinged exactly once.
-   Without Redis the run still goes, with no queue and the counts in Django's
-   atomic table or Flask's SQLiteStore.
 
 B. Blocked addresses, 200 concurrent pings with the apps' DEFAULT policy
    (private addresses refused, rate limits off so that every ping reaches the
@@ -106,7 +104,7 @@ BLOCKED_FORMS = [
 
 
 def phase_b(served: Served, trap: SourceServer, report: Report) -> None:
-    print(f"  B. blocked addresses on {served.name} (default policy): {CONCURRENCY} pings at once")
+    print(f"  B. blocked addresses on {served.name}: {CONCURRENCY} pings at once")
     calls = [
         Call("blocked", BLOCKED_FORMS[n % len(BLOCKED_FORMS)].format(trap=trap.port) + f"?{n}")
         for n in range(CONCURRENCY)
@@ -128,8 +126,13 @@ def phase_b(served: Served, trap: SourceServer, report: Report) -> None:
     )
 
 
-def source_servers() -> tuple[Sources, SourceServer, dict[str, str]]:
-    """Every loopback server the pings name; and the good pages' HTML, set once the app is up."""
+def victim_server(host: str) -> SourceServer:
+    """A page that links nowhere, alone on ``host``: only the limits keep it from a flood."""
+    return SourceServer({"/victim": page(lambda path: "<p>Nothing links here.</p>")}, hosts=(host,))
+
+
+def source_servers() -> tuple[Sources, dict[str, str]]:
+    """The servers the scale run names; and the good pages' HTML, set once the app is up."""
     trap = SourceServer({}, hosts=("127.0.0.1", "::1"))
     good_html: dict[str, str] = {}
     good = SourceServer(
@@ -156,79 +159,64 @@ def source_servers() -> tuple[Sources, SourceServer, dict[str, str]]:
         },
         hosts=tuple(f"127.0.3.{n}" for n in range(1, 11)),
     )
-    victim = SourceServer(
-        {"/victim": page(lambda path: "<p>Nothing links here.</p>")}, hosts=("127.0.4.1",)
-    )
     mentioned = SourceServer(
         {"/mentioned/": mentioned_page("/endpoint"), "/endpoint": accepted}, hosts=("127.0.5.1",)
     )
-    return Sources(good, hostile, trap, victim, mentioned), trap, good_html
+    return Sources(good, hostile, trap, victim_server("127.0.4.1"), mentioned), good_html
 
 
-def limits_variants(app: str, redis: RedisServer | None) -> list[Setup]:
-    own_store = "database" if app == "django" else ""
-    own_label = "the storage app's atomic table" if app == "django" else "SQLiteStore"
-    variants = []
-    for store, label in (("redis", "Redis"), (own_store, own_label)):
-        if store == "redis" and redis is None:
-            continue
-        for workers in (2, 4):
-            variants.append(
-                Setup(
-                    workers=workers,
-                    rate_limit=DEFAULT_LIMITS,
-                    rate_store=store,
-                    redis_url=redis.new_database() if store == "redis" and redis else "",
-                    label=f"({workers} workers, counts in {label})",
-                )
-            )
-    return variants
+def own_store(app: str) -> tuple[str, str]:
+    """The store each app counts in without Redis, and its name in the report."""
+    if app == "django":
+        return "database", "the storage app's atomic table"
+    return "", "SQLiteStore"
+
+
+def scale_setup(redis: RedisServer) -> Setup:
+    return Setup(
+        workers=4,
+        rate_limit=DEFAULT_LIMITS,
+        rate_store="redis",
+        redis_url=redis.new_database(),
+        queue=True,
+        label="(4 workers, counts in Redis, 2 RQ workers)",
+    )
+
+
+def limits_setups(app: str, redis: RedisServer | None) -> list[Setup]:
+    stores = [own_store(app)] if redis is None else [("redis", "Redis"), own_store(app)]
+    return [
+        Setup(
+            workers=workers,
+            rate_limit=DEFAULT_LIMITS,
+            rate_store=store,
+            redis_url=redis.new_database() if redis is not None and store == "redis" else "",
+            label=f"({workers} workers, counts in {label})",
+        )
+        for store, label in stores
+        for workers in (2, 4)
+    ]
 
 
 def run_app(
-    app: str,
-    base: Path,
-    template: Path,
-    redis: RedisServer | None,
-    report: Report,
+    app: str, base: Path, template: Path, redis: RedisServer | None, report: Report
 ) -> None:
-    sources, trap, good_html = source_servers()
-    reflected = SourceServer(
-        {"/victim": page(lambda path: "<p>Nothing links here.</p>")}, hosts=("127.0.4.2",)
-    )
-    flooded = SourceServer(
-        {"/victim": page(lambda path: "<p>Nothing links here.</p>")}, hosts=("127.0.4.3",)
-    )
+    sources, good_html = source_servers()
+    reflected, flooded = victim_server("127.0.4.2"), victim_server("127.0.4.3")
     try:
         if redis is not None:
-            scale = Setup(
-                workers=4,
-                rate_limit=DEFAULT_LIMITS,
-                rate_store="redis",
-                redis_url=redis.new_database(),
-                queue=True,
-                label="(4 workers, counts in Redis, 2 RQ workers)",
-            )
-        else:
-            own = "database" if app == "django" else ""
-            scale = Setup(
-                workers=4, rate_limit=DEFAULT_LIMITS, rate_store=own, label="(4 workers, no Redis)"
-            )
-        with serve(
-            app,
-            run_dir(base, f"{app}-scale", template),
-            scale,
-            queue_workers=2 if scale.queue else 0,
-        ) as served:
-            good_html["page"] = (
-                f'<html><body><p>I liked <a href="{served.site.target()}">this post</a>.'
-                "</p></body></html>"
-            )
-            scale_run(served, sources, report)
-        blocked = Setup(allow_private=False, label="(2 workers)")
+            scale = scale_setup(redis)
+            directory = run_dir(base, f"{app}-scale", template)
+            with serve(app, directory, scale, queue_workers=2) as served:
+                good_html["page"] = (
+                    f'<html><body><p>I liked <a href="{served.site.target()}">this post</a>.'
+                    "</p></body></html>"
+                )
+                scale_run(served, sources, report)
+        blocked = Setup(allow_private=False, label="(2 workers, the default policy)")
         with serve(app, run_dir(base, f"{app}-blocked", template), blocked) as served:
-            phase_b(served, trap, report)
-        for n, setup in enumerate(limits_variants(app, redis)):
+            phase_b(served, sources.trap, report)
+        for n, setup in enumerate(limits_setups(app, redis)):
             with serve(app, run_dir(base, f"{app}-limits-{n}", template), setup) as served:
                 limits_run(served, reflected, flooded, report)
     finally:
@@ -248,7 +236,7 @@ def main() -> int:
         redis = RedisServer.start(base / "redis")
         if redis is None:
             report.skip(
-                "the Redis runs (scale with queue workers, limits counted in Redis)",
+                "the Redis runs (S, the scale run with its queue workers; L counted in Redis)",
                 "no redis-server binary on PATH (Debian: apt install redis-server)",
             )
         try:

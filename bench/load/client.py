@@ -48,6 +48,7 @@ class Answer:
     status: int
     fault: int | None  # Pingback only; None: registered
     error: str = ""
+    message: str = ""  # the fault string, or the Webmention answer's first line
 
     @property
     def outcome(self) -> str:
@@ -101,14 +102,16 @@ def read_answer(call: Call, seconds: float, data: bytes) -> Answer:
     except (IndexError, ValueError):
         return Answer(call.kind, call.protocol, call.source, seconds, 0, None, "no HTTP answer")
     answer = Answer(call.kind, call.protocol, call.source, seconds, status, None)
-    if call.protocol == WEBMENTION or status != 200:
-        return answer
     if b"transfer-encoding: chunked" in head.lower():
         content = dechunked(content)
+    if call.protocol == WEBMENTION or status != 200:
+        answer.message = content.decode("utf-8", "replace").strip().split("\n")[0][:200]
+        return answer
     try:
         xmlrpc.client.loads(content)
     except xmlrpc.client.Fault as fault:
         answer.fault = fault.faultCode
+        answer.message = str(fault.faultString)[:200]
     except Exception as exc:  # noqa: BLE001  (a broken answer is a finding, not a crash)
         answer.error = f"unreadable answer: {exc!r}"
     return answer

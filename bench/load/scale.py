@@ -10,6 +10,7 @@ addresses), as Pingback XML-RPC calls and Webmention POSTs. See __main__.
 from __future__ import annotations
 
 import random
+import time
 import urllib.request
 import uuid
 from collections import Counter
@@ -180,8 +181,10 @@ def scale_run(served: Served, sources: Sources, report: Report) -> None:
     answers, elapsed = send_all(served.site, calls, CONCURRENCY)
     print(f"    {timing(answers, elapsed)}")
     if queued:
+        waited = time.perf_counter()
         drained, counts = wait_for_queue(served)
-        report.check(drained, f"queue drained: {counts}")
+        waited = time.perf_counter() - waited
+        report.check(drained, f"queue drained {waited:.1f} s after the last answer: {counts}")
         report.check(counts["failed"] == 0, f"no queue job failed ({counts['failed']} did)")
     print(f"    peak RSS (VmHWM): {peak_rss_line(served.peak_rss())}")
     print(f"    answers: {outcomes(answers)}")
@@ -189,6 +192,8 @@ def scale_run(served: Served, sources: Sources, report: Report) -> None:
     report.check(not errors, f"every call answered ({len(errors)} did not)")
     wrong = unexpected(answers, expected_outcomes(served.app, queued))
     report.check(not wrong, f"every kind got its expected answer ({len(wrong)} did not)")
+    for answer in wrong[:3]:
+        print(f"      e.g. {answer.kind} ({answer.protocol}): {answer.outcome}: {answer.message}")
     pairs = Counter(
         a.outcome for a in answers if a.kind == "good, twice at once" and a.protocol == PINGBACK
     )
