@@ -133,6 +133,8 @@ class Setup:
     "database" (Django: the storage app's atomic table).
     ``queue``: Django verifies Webmentions on django-tasks-rq workers (answered
     202); Flask hands ``ping_links`` jobs to RQ (flask_pingback.queues).
+    ``fetch_timeout``: each source fetch's deadline (2 s, which cuts the slow
+    hostile sources short), the wait for the rate-limit store's lock included.
     """
 
     workers: int = 2
@@ -142,6 +144,7 @@ class Setup:
     rate_store: str = ""
     redis_url: str = ""
     queue: bool = False
+    fetch_timeout: float = FETCH_TIMEOUT
     label: str = ""
 
     def environment(self, load_dir: Path) -> dict[str, str]:
@@ -151,7 +154,7 @@ class Setup:
             "PINGCORE_LOAD_WORKERS": str(self.workers),
             "PINGCORE_LOAD_THREADS": str(self.threads),
             "PINGCORE_LOAD_ALLOW_PRIVATE": "1" if self.allow_private else "0",
-            "PINGCORE_LOAD_FETCH_TIMEOUT": str(FETCH_TIMEOUT),
+            "PINGCORE_LOAD_FETCH_TIMEOUT": str(self.fetch_timeout),
             "PINGCORE_LOAD_RATE_LIMIT": json.dumps(self.rate_limit),
             "PINGCORE_LOAD_RATE_STORE": self.rate_store,
             "PINGCORE_LOAD_REDIS_URL": self.redis_url,
