@@ -9,6 +9,7 @@ addresses), as Pingback XML-RPC calls and Webmention POSTs. See __main__.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 import urllib.request
@@ -61,10 +62,11 @@ class Sources:
 def _units(sources: Sources) -> tuple[list[list[tuple[str, str, str]]], set[str]]:
     """The mix as units of (kind, protocol, source): a pair of duplicates is one unit."""
     good, hostile, trap = sources.good, sources.hostile, sources.trap
-    n = iter(range(10**6))
+    turns = itertools.count()  # round the good hosts: about 14 sources each
 
     def good_url(prefix: str = "/good/") -> str:
-        return good.url(f"{prefix}{uuid.uuid4().hex}", good.hosts[next(n) % len(good.hosts)])
+        host = good.hosts[next(turns) % len(good.hosts)]
+        return good.url(f"{prefix}{uuid.uuid4().hex}", host)
 
     units: list[list[tuple[str, str, str]]] = []
     expected: set[str] = set()
