@@ -51,7 +51,10 @@ matrix: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/security/test_fuzz.py --hypothesis-show-statistics
 
-# Hostile and good pings against both apps under gunicorn, on loopback (bench/load).
+# Hostile and good pings against both apps under gunicorn, on loopback (bench/load):
+# 4 workers, RQ queue workers and a redis-server of its own (/usr/bin/redis-server).
 load: $(STAMP)
-	$(PY) -c 'import gunicorn' 2>/dev/null || $(PY) -m pip install --quiet -e '.[load]'
+	@# find_spec, not import: django_tasks_rq needs Django's settings to import.
+	$(PY) -c 'import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ("gunicorn", "redis", "rq", "django_tasks_rq")))' \
+		|| $(PY) -m pip install --quiet -e '.[load,queues]'
 	$(PY) -m bench.load

@@ -6,6 +6,7 @@ page can misbehave at the byte level: trickle, claim 5 GB, never end, inflate.
 
 from __future__ import annotations
 
+import selectors
 import socket
 import threading
 import zlib
@@ -18,9 +19,11 @@ MIB = 1024 * 1024
 
 
 class SourceServer:
-    """A threaded TCP server on ``host``; ``routes`` maps a path prefix to a handler.
+    """A threaded TCP server on each of ``hosts``, one port; ``routes``: path prefix to handler.
 
-    ``connections`` counts accepted connections and ``paths`` the paths asked for.
+    ``connections`` counts accepted connections, ``paths`` the paths asked for
+    and ``posts`` each POST's (path, body). Several loopback hosts give the
+    load sources on distinct hosts and addresses, as the rate limits count them.
     """
 
     def __init__(
@@ -31,10 +34,13 @@ class SourceServer:
         port: int = 0,
     ) -> None:
         self.routes = routes
+        self.hosts = hosts
         self.stopping = threading.Event()
         self.connections = 0
         self.paths: list[str] = []
+        self.posts: list[tuple[str, bytes]] = []
         self._lock = threading.Lock()
+        self._selector = selectors.DefaultSelector()
         self._listeners: list[socket.socket] = []
         for host in hosts:
             family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -44,32 +50,38 @@ class SourceServer:
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             listener.bind((host, port))
             listener.listen(1024)
-            listener.settimeout(0.05)
+            listener.setblocking(False)
             port = listener.getsockname()[1]
             self._listeners.append(listener)
+            self._selector.register(listener, selectors.EVENT_READ)
         self.port = port
-        self._threads = [
-            threading.Thread(target=self._accept, args=(listener,), daemon=True)
-            for listener in self._listeners
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
 
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+    def url(self, path: str, host: str = "") -> str:
+        host = host or self.hosts[0]
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}{path}"
 
-    def _accept(self, listener: socket.socket) -> None:
+    def count(self, prefix: str) -> int:
+        """How many requests asked for a path starting with ``prefix``."""
+        with self._lock:
+            return sum(path.startswith(prefix) for path in self.paths)
+
+    def _accept(self) -> None:
         while not self.stopping.is_set():
-            try:
-                conn, _ = listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            with self._lock:
-                self.connections += 1
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            for key, _ in self._selector.select(0.05):
+                listener: socket.socket = key.fileobj  # type: ignore[assignment]
+                try:
+                    conn, _ = listener.accept()
+                except OSError:  # BlockingIOError: another wake-up took it
+                    continue
+                with self._lock:
+                    self.connections += 1
+                threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
         with conn, suppress(OSError):
+            conn.setblocking(True)
             conn.settimeout(30)
             data = b""
             while b"\r\n\r\n" not in data and len(data) < 65536:
@@ -77,9 +89,15 @@ class SourceServer:
                 if not chunk:
                     return
                 data += chunk
-            path = data.split(b" ", 2)[1].decode("latin-1") if b" " in data else "/"
+            head, _, body = data.partition(b"\r\n\r\n")
+            words = head.split(b" ", 2)
+            path = words[1].decode("latin-1") if len(words) > 1 else "/"
+            if words[0] == b"POST":
+                body = _rest_of_body(conn, head, body)
             with self._lock:
                 self.paths.append(path)
+                if words[0] == b"POST":
+                    self.posts.append((path, body))
             for prefix, handler in self.routes.items():
                 if path.startswith(prefix):
                     handler(conn, path, self)
@@ -90,10 +108,25 @@ class SourceServer:
 
     def close(self) -> None:
         self.stopping.set()
-        for thread in self._threads:
-            thread.join(5)
+        self._thread.join(5)
+        self._selector.close()
         for listener in self._listeners:
             listener.close()
+
+
+def _rest_of_body(conn: socket.socket, head: bytes, body: bytes) -> bytes:
+    """The whole body of a request with a Content-Length (at most 64 KiB), read off ``conn``."""
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            length = min(int(value), 65536)
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return body
 
 
 def head(status: str = "200 OK", **headers: str) -> bytes:
@@ -159,3 +192,21 @@ def gzip_bomb_handler() -> Handler:
         )
 
     return handle
+
+
+def mentioned_page(endpoint: str) -> Handler:
+    """A page that names ``endpoint`` (a path of the same server) as its Webmention endpoint."""
+
+    def handle(conn: socket.socket, path: str, server: SourceServer) -> None:
+        body = b"<!doctype html><title>mentioned</title><p>A page others link to.</p>"
+        link = f'<{endpoint}>; rel="webmention"'
+        conn.sendall(
+            head(Content_Type="text/html", Content_Length=str(len(body)), Link=link) + body
+        )
+
+    return handle
+
+
+def accepted(conn: socket.socket, path: str, server: SourceServer) -> None:
+    """A Webmention endpoint that takes everything (the server kept the POST's body)."""
+    conn.sendall(head("202 Accepted", Content_Length="0"))
