@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-import time
 from collections.abc import Iterator
 
 import httpcore
 import httpx
 
 from ..errors import ConnectionFailed, FetchError, FetchTimeout
+from ._network import Deadline
 from ._policy import FetchPolicy, Refused
 
 __all__ = ["timeout_error", "translated"]
@@ -61,7 +61,7 @@ def timeout_error(url: str, policy: FetchPolicy) -> FetchTimeout:
 
 
 @contextlib.contextmanager
-def translated(url: httpx.URL, policy: FetchPolicy, deadline: float) -> Iterator[None]:
+def translated(url: httpx.URL, policy: FetchPolicy, deadline: Deadline) -> Iterator[None]:
     """Turn whatever the network stack raises into the FetchError tree."""
     try:
         yield
@@ -70,7 +70,7 @@ def translated(url: httpx.URL, policy: FetchPolicy, deadline: float) -> Iterator
     except Refused as refusal:
         raise refusal.error_for(str(url)) from None
     except _TIMEOUTS as exc:
-        if isinstance(exc, httpcore.ConnectTimeout) and time.monotonic() < deadline:
+        if isinstance(exc, httpcore.ConnectTimeout) and deadline.left() > 0:
             raise FetchTimeout(
                 f"{url} could not be fetched: no connection within {policy.connect_timeout:g} s.",
                 url=str(url),

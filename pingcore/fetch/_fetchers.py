@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import AsyncGenerator, Generator, Mapping
 from contextlib import AbstractContextManager
 from typing import cast
@@ -14,7 +13,7 @@ import httpx
 from ..errors import FetchTimeout
 from ._bodies import Body, HeadersStop, StopWhen, byte_limit
 from ._failures import timeout_error, translated
-from ._network import DEADLINE
+from ._network import DEADLINE, Deadline
 from ._policy import FetchPolicy
 from ._redirects import Hop, Journey
 from ._response import FetchResponse
@@ -40,7 +39,7 @@ class _Exchange:
     ) -> None:
         self.policy = policy
         self.journey = journey
-        self.deadline = time.monotonic() + policy.timeout
+        self.deadline = Deadline(policy.timeout)
         self._limit = limit
         self._truncate = truncate
         self._stop_when = stop_when
@@ -57,7 +56,7 @@ class _Exchange:
             hop.url,
             headers=hop.headers,
             content=hop.body,
-            timeout=self.journey.timeout(self.deadline - time.monotonic()),
+            timeout=self.journey.timeout(self.deadline.left()),
         )
 
     def body(self, hop: Hop, response: httpx.Response) -> Body | None:
@@ -142,7 +141,7 @@ class Fetcher:
                                 break
                             body.feed(chunk)
                             # Each socket read ends by the deadline; this catches time between.
-                            if time.monotonic() > exchange.deadline:
+                            if exchange.deadline.left() < 0:
                                 raise exchange.timed_out()
                     return body.response(str(hop.url), response.status_code, response.headers)
                 finally:
@@ -244,8 +243,10 @@ class AsyncFetcher:
             stop_when,
             stop_on_headers,
         )
+        token = DEADLINE.set(exchange.deadline)
         try:
-            with anyio.fail_after(self.policy.timeout):
+            with anyio.fail_after(self.policy.timeout) as scope:
+                exchange.deadline.scope = scope
                 while True:
                     hop = exchange.journey.hop
                     with exchange.failures(hop):
@@ -271,6 +272,8 @@ class AsyncFetcher:
         except TimeoutError:
             # Only anyio's scope raises it here: everything inside is translated.
             raise exchange.timed_out() from None
+        finally:
+            DEADLINE.reset(token)
 
     async def get(
         self,

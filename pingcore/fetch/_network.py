@@ -20,7 +20,7 @@ import httpcore
 
 from ._policy import FetchPolicy, Refused, Resolver, check_addresses, ip_literal
 
-__all__ = ["DEADLINE", "AsyncPinnedBackend", "PinnedBackend", "system_resolver"]
+__all__ = ["DEADLINE", "AsyncPinnedBackend", "Deadline", "PinnedBackend", "system_resolver"]
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -52,11 +52,49 @@ def _valid_addresses(host: str, answer: Sequence[str]) -> list[str]:
     return addresses
 
 
-# The deadline of the sync request running in this thread, read by the socket
-# wrappers; each thread (and each task) has its own.
-DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+class Deadline:
+    """When a request must be done by (on ``time.monotonic()``), and the anyio scope
+    that holds an async request to it.
+
+    The time the policy's ``before_connect`` hook takes is added back: that hook counts
+    rate limits, and a store slow to answer (a busy SQLite file, a slow Redis) is not the
+    source being slow. The store's own timeout bounds that wait.
+    """
+
+    __slots__ = ("at", "scope")
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.scope: anyio.CancelScope | None = None
+
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
+    def excuse(self, seconds: float) -> None:
+        """Push the deadline back by ``seconds`` the request spent on something not its own."""
+        self.at += seconds
+        if self.scope is not None:
+            self.scope.deadline += seconds
+
+
+# The deadline of the request running in this thread (or task), read by the sync
+# socket wrappers and by the hook's timing below; each thread and task has its own.
+DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
     "pingcore_fetch_deadline", default=None
 )
+
+
+def _before_connect(policy: FetchPolicy, host: str, addresses: Sequence[str]) -> None:
+    """The policy's hook, its time not charged to the request's deadline."""
+    if policy.before_connect is None:
+        return
+    started = time.monotonic()
+    try:
+        policy.before_connect(host, addresses)
+    finally:
+        deadline = DEADLINE.get()
+        if deadline is not None:
+            deadline.excuse(time.monotonic() - started)
 
 
 class _DeadlinePassed(httpcore.TimeoutException):
@@ -68,7 +106,7 @@ def _until_deadline(timeout: float | None) -> float | None:
     deadline = DEADLINE.get()
     if deadline is None:
         return timeout
-    remaining = deadline - time.monotonic()
+    remaining = deadline.left()
     if remaining <= 0:
         raise _DeadlinePassed("the deadline passed")
     return remaining if timeout is None else min(timeout, remaining)
@@ -159,8 +197,7 @@ class PinnedBackend(httpcore.NetworkBackend):
             answer = _run_with_timeout(self._resolver, host, port, wait)
         addresses = _valid_addresses(host, answer)
         check_addresses(host, port, addresses, self._policy)
-        if self._policy.before_connect is not None:
-            self._policy.before_connect(host, addresses)
+        _before_connect(self._policy, host, addresses)
         failures: list[Exception] = []
         for address in addresses:
             attempt = _until_deadline(timeout)
@@ -214,8 +251,7 @@ class AsyncPinnedBackend(httpcore.AsyncNetworkBackend):
                 raise _resolve_failure(host, exc) from exc
         addresses = _valid_addresses(host, answer)
         check_addresses(host, port, addresses, self._policy)
-        if self._policy.before_connect is not None:
-            self._policy.before_connect(host, addresses)
+        _before_connect(self._policy, host, addresses)
         failures: list[Exception] = []
         for address in addresses:
             try:

@@ -59,7 +59,9 @@ class FetchPolicy:
     called with the addresses a host resolved to, once they passed every check
     and just before connecting; raising refuses the connection (the server's
     per-address rate limit uses it, so a wildcard DNS zone pointing many names
-    at one victim still counts as one victim).
+    at one victim still counts as one victim). The time the hook takes is not
+    counted against ``timeout``: a rate-limit store slow to answer is not the
+    source being slow (the store's own timeout bounds that wait).
 
     The numbers are checked as the policy is made: both timeouts must be
     positive, finite numbers of seconds, ``max_bytes`` and ``max_url_length``

@@ -849,6 +849,37 @@ def test_the_deadline_covers_every_redirect_hop(fetch: Fetch, raw_server: Any) -
     assert time.monotonic() - started < 1.0 + SLOW_MACHINE_MARGIN
 
 
+def test_the_time_the_before_connect_hook_takes_is_not_charged_to_the_source(
+    fetch: Fetch, httpserver: HTTPServer
+) -> None:
+    # The server's rate limit counts in that hook: a store slow to answer (a busy
+    # SQLite file) must not turn a prompt source into "did not answer in time".
+    httpserver.expect_request("/").respond_with_data("prompt")
+    hook_calls: list[str] = []
+
+    def slow_count(host: str, addresses: Any) -> None:
+        hook_calls.append(host)
+        time.sleep(0.8)
+
+    policy = LOCAL.replace(timeout=0.5, connect_timeout=0.5, before_connect=slow_count)
+    assert fetch(httpserver.url_for("/"), policy=policy).content == b"prompt"
+    assert hook_calls == ["localhost"]
+
+
+def test_a_slow_source_still_meets_the_deadline_after_a_slow_hook(
+    fetch: Fetch, raw_server: Any
+) -> None:
+    server = raw_server(never_answers)
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout, match="within the 1 s deadline"):
+        fetch(
+            server.url,
+            policy=LOCAL.replace(timeout=1.0, before_connect=lambda *_: time.sleep(0.3)),
+        )
+    # The server never answers; the margin is for a slow machine.
+    assert time.monotonic() - started < 1.3 + SLOW_MACHINE_MARGIN
+
+
 @pytest.fixture
 def full_listener() -> Iterator[int]:
     """A loopback port whose accept queue is full, so a new connection never completes."""

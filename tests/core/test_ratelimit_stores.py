@@ -369,3 +369,24 @@ def test_a_store_that_fails_just_before_connecting_refuses_the_ping_unfetched(
     )
     assert len(caplog.records) == 1
     assert httpserver.log == [] and received == []
+
+
+class SlowStore(MemoryStore):
+    """A store that answers, but slowly: a SQLite file other workers hold locked."""
+
+    def hit(self, key: str, window: float) -> int:
+        time.sleep(0.4)
+        return super().hit(key, window)
+
+
+def test_a_store_slow_to_answer_costs_time_not_the_ping(httpserver: HTTPServer) -> None:
+    # Counting the source's address happens inside the fetch, just before connecting;
+    # its wait is the store's, so the ping goes through as if the store were quick.
+    httpserver.expect_request("/reply").respond_with_data(f'<a href="{TARGET}">hi</a>')
+    limiter = RateLimiter(store=SlowStore(), per_address=None, per_source_host=None)
+    policy = FetchPolicy(allow_private_addresses=True, timeout=0.3, connect_timeout=0.3)
+    received: list[object] = []
+    server = PingbackServer(Target, received.append, policy=policy, rate_limiter=limiter)
+    answer = server.handle(rpc.dump_call("pingback.ping", [httpserver.url_for("/reply"), TARGET]))
+    assert b"registered" in answer.body
+    assert len(received) == 1
