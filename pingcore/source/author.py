@@ -575,17 +575,34 @@ def _lines_of(
     tail is placed before the node following the element's subtree, deeper ones first.
     """
     found: list[tuple[tuple[int, int, int], _Line]] = []
+    tails: list[tuple[int, str, etree._Element]] = []
     for place, node in enumerate(nodes):
         text = node.text if isinstance(node.tag, str) else None  # not a comment's
         if text is not None and text in wanted:
             found.append(((place, 1, 0), (text, node, False)))
         tail = node.tail if node is not top else None
         if tail is not None and tail in wanted:
-            following = _following(nodes, node, top, place)
-            found.append(((following, 0, -place), (tail, node, True)))
+            tails.append((place, tail, node))
+    if tails:
+        ends = _subtree_ends(nodes)
+        found.extend(((ends[place], 0, -place), (tail, node, True)) for place, tail, node in tails)
     found.sort(key=lambda item: item[0])
     # A page may repeat one line thousands of times.
     return [line for _, line in found[:_MAX_BYLINE_LINES]]
+
+
+def _subtree_ends(nodes: list[etree._Element]) -> list[int]:
+    """For each of ``nodes`` (a subtree, in document order), the place just after its own
+    subtree: one walk, however deep the nesting (a walk up from each would cost the
+    square of the depth on a page nesting thousands of elements, each with a tail)."""
+    ends = [len(nodes)] * len(nodes)
+    open_places: list[int] = []  # the node's ancestors, outermost first
+    for place, node in enumerate(nodes):
+        parent = node.getparent()
+        while open_places and nodes[open_places[-1]] is not parent:
+            ends[open_places.pop()] = place
+        open_places.append(place)
+    return ends
 
 
 def _following(

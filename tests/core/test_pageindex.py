@@ -6,7 +6,7 @@ import pytest
 
 from pingcore.htmltree import parse_html
 from pingcore.pageindex import PageIndex
-from pingcore.source.author import _byline_lines
+from pingcore.source.author import _byline_lines, _subtree_ends
 
 PAGE = """<html><head><title>T</title><meta name="a" content="1"></head><body>
 <a href="/one">one</a><area href="/two"><!-- a comment --><a href="/three">three</a>
@@ -53,3 +53,10 @@ def test_byline_lines_come_in_document_order_tails_after_what_they_follow(parser
     assert [line[0] for line in _byline_lines(root)] == expected
     holders = [(holder.tag, is_tail) for _, holder, is_tail in _byline_lines(root)]
     assert holders == [("span", False), ("div", True), ("p", False), ("b", True)]
+
+
+def test_each_subtree_ends_where_the_next_node_outside_it_starts() -> None:
+    root = parse_html("<body><div><p><b>x</b></p><i>y</i></div><span>z</span></body>")
+    nodes = list(root.find("body").iter())
+    assert [node.tag for node in nodes] == ["body", "div", "p", "b", "i", "span"]
+    assert _subtree_ends(nodes) == [6, 5, 4, 4, 5, 6]
