@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 __all__ = ["Outcome", "PingResult"]
 
@@ -58,3 +59,19 @@ class PingResult:
         Pingback target the source stopped linking: Pingback cannot withdraw.
         """
         return not self.ok and self.outcome not in (Outcome.NO_ENDPOINT, Outcome.NOT_WITHDRAWN)
+
+    def summary(self) -> dict[str, Any]:
+        """This result as JSON: what a queue's worker keeps as its job's result, the same
+        on every adapter."""
+        return {
+            "target_url": self.target_url,
+            "outcome": self.outcome.value,
+            "ok": self.ok,
+            "protocol": self.protocol,
+            "endpoint": self.endpoint,
+            "message": self.message,
+            "fault_code": self.fault_code,
+            "attempts": self.attempts,
+            "retry_at": None if self.retry_at is None else self.retry_at.isoformat(),
+            "status_url": self.status_url,
+        }

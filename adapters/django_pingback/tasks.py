@@ -77,19 +77,8 @@ def send_history(history: bool | None = None) -> SendHistory | None:
 
 
 def result_summary(result: PingResult) -> dict[str, Any]:
-    """One ping's outcome as JSON, for the task's result."""
-    return {
-        "target_url": result.target_url,
-        "outcome": result.outcome.value,
-        "ok": result.ok,
-        "protocol": result.protocol,
-        "endpoint": result.endpoint,
-        "message": result.message,
-        "fault_code": result.fault_code,
-        "attempts": result.attempts,
-        "retry_at": None if result.retry_at is None else result.retry_at.isoformat(),
-        "status_url": result.status_url,
-    }
+    """One ping's outcome as JSON, the task's result: ``PingResult.summary``."""
+    return result.summary()
 
 
 def _summaries(results: Sequence[PingResult]) -> list[dict[str, Any]]:

@@ -35,19 +35,8 @@ CELERY_TASK_NAME = "flask_pingback.run_job_data"
 
 
 def result_summary(result: PingResult) -> dict[str, Any]:
-    """One ping's outcome as JSON: what a worker keeps as the job's result."""
-    return {
-        "target_url": result.target_url,
-        "outcome": result.outcome.value,
-        "ok": result.ok,
-        "protocol": result.protocol,
-        "endpoint": result.endpoint,
-        "message": result.message,
-        "fault_code": result.fault_code,
-        "attempts": result.attempts,
-        "retry_at": None if result.retry_at is None else result.retry_at.isoformat(),
-        "status_url": result.status_url,
-    }
+    """One ping's outcome as JSON, the job's result: ``PingResult.summary``."""
+    return result.summary()
 
 
 def run_job(job: Job) -> list[dict[str, Any]]:
