@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -139,19 +139,18 @@ def read_mention(
     """
     if index is None:
         index = PageIndex(root)
-    named = list(index.of("base", "script", "meta"))
-    base = _base_url(named, source_url)
+    base = _base_url(index.of("base"), source_url)
     page = parse_microformats(root, base, index=index)
     entry = _entry(page, root, base, target_url)
     if entry is not None:
         return mention_from_entry(entry, page, source_url, base, target_url)
-    return _mention_from_metadata(named, base)
+    return _mention_from_metadata(index.of("script"), index.of("meta"), base)
 
 
-def _base_url(named: list[etree._Element], source_url: str) -> str:
+def _base_url(bases: Sequence[etree._Element], source_url: str) -> str:
     # As pingcore.links.base_url_of: the first <base href>, when it gives an http(s) URL.
-    for element in named:
-        href = element.get("href") if element.tag == "base" else None
+    for element in bases:
+        href = element.get("href")
         if href is not None:
             return resolve_href(href, source_url) or source_url
     return source_url
@@ -367,7 +366,7 @@ def mention_from_entry(
     )
 
 
-def _json_ld_nodes(scripts_found: list[etree._Element]) -> Iterator[dict[str, Any]]:
+def _json_ld_nodes(scripts_found: Sequence[etree._Element]) -> Iterator[dict[str, Any]]:
     """The objects of the page's JSON-LD scripts, @graph and lists opened, bounded."""
     scripts = 0
     for script in scripts_found:
@@ -439,7 +438,7 @@ def _json_ld_author(value: Any, base: str, by_id: dict[str, dict[str, Any]]) -> 
 
 
 def _json_ld_article(
-    scripts: list[etree._Element],
+    scripts: Sequence[etree._Element],
 ) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
     """The first article-like node (else page-like), and every node by its @id."""
     article = page = None
@@ -455,7 +454,7 @@ def _json_ld_article(
     return article or page, by_id
 
 
-def _meta(metas: list[etree._Element]) -> dict[str, str]:
+def _meta(metas: Sequence[etree._Element]) -> dict[str, str]:
     found: dict[str, str] = {}
     for meta in metas:
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
@@ -465,9 +464,9 @@ def _meta(metas: list[etree._Element]) -> dict[str, str]:
     return found
 
 
-def _mention_from_metadata(named: list[etree._Element], base: str) -> Mention:
-    scripts = [element for element in named if element.tag == "script"]
-    metas = [element for element in named if element.tag == "meta"]
+def _mention_from_metadata(
+    scripts: Sequence[etree._Element], metas: Sequence[etree._Element], base: str
+) -> Mention:
     found, by_id = _json_ld_article(scripts)
     article = found or {}
     meta = _meta(metas)

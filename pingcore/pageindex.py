@@ -9,7 +9,6 @@ walks. One walk here, and each question after it is a list lookup.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 
 from lxml import etree
@@ -33,38 +32,32 @@ class PageIndex:
     steps an element. Held here, they are freed last first, each walk stopping at once.
     """
 
-    __slots__ = ("_by_tag", "_classes", "_place", "elements", "root")
+    __slots__ = ("_by_tag", "_classes", "_merged", "elements", "root")
 
     def __init__(self, root: etree._Element) -> None:
         self.root = root
         self.elements: list[etree._Element] = list(root.iter())
+        # A walk in C that only stops at the indexed tags: telling every element's tag
+        # in Python would cost more than all of that.
         by_tag: dict[str, list[etree._Element]] = {tag: [] for tag in INDEXED_TAGS}
-        find = by_tag.get
-        for element in self.elements:
-            found = find(element.tag)  # a comment's tag is a function: found nowhere
+        for element in root.iter(*INDEXED_TAGS):
+            found = by_tag.get(element.tag)  # lxml may match a tag's case loosely
             if found is not None:
                 found.append(element)
         self._by_tag = {tag: tuple(found) for tag, found in by_tag.items()}
-        self._place: dict[etree._Element, int] | None = None
+        self._merged: dict[tuple[str, ...], tuple[etree._Element, ...]] = {}
         self._classes: list[str | None] | None = None
 
     def of(self, *tags: str) -> Sequence[etree._Element]:
         """The elements of ``tags`` (each one of INDEXED_TAGS), in document order."""
-        present = [found for tag in tags if (found := self._by_tag[tag])]
+        present = [tag for tag in tags if self._by_tag[tag]]
         if len(present) <= 1:
-            return present[0] if present else ()
-        place = self._places()
-        return tuple(heapq.merge(*present, key=place.__getitem__))
-
-    def _places(self) -> dict[etree._Element, int]:
-        """Each indexed element's place in document order (made when first asked)."""
-        if self._place is None:
-            self._place = {
-                element: number
-                for number, element in enumerate(self.elements)
-                if isinstance(element.tag, str) and element.tag in INDEXED_TAGS
-            }
-        return self._place
+            return self._by_tag[present[0]] if present else ()
+        key = tuple(sorted(present))
+        merged = self._merged.get(key)
+        if merged is None:  # another walk in C, stopping at these tags only
+            merged = self._merged[key] = tuple(self.root.iter(*key))
+        return merged
 
     def classes(self) -> list[str | None]:
         """Each element's class attribute (None without one), in the order of ``elements``.
