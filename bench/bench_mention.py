@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from bench.bench_parse import REPEATS, SHARED, Page, best_of, load_pages, lxml_alone
+from bench.bench_parse import REPEATS, SHARED, Page, best_of, load_corpus, lxml_alone
 from pingcore.htmltree import decode_html, parse_html
 from pingcore.links import base_url_of
 from pingcore.mention import _mention_from_metadata, mention_from_entry, read_mention
@@ -24,7 +24,7 @@ def own(trees: list[tuple[etree._Element, str, str]]) -> None:
 def with_mf2py(pages: list[Page], trees: list[tuple[etree._Element, str, str]]) -> None:
     import mf2py  # type: ignore[import-untyped]
 
-    for (html, source, target), (root, _, _) in zip(pages, trees, strict=True):
+    for (html, source, target, _), (root, _, _) in zip(pages, trees, strict=True):
         base = base_url_of(root, source)
         parsed = mf2py.parse(doc=decode_html(html), url=base, html_parser="lxml")
         page = ParsedPage(parsed["items"], rels=parsed["rels"])
@@ -32,7 +32,7 @@ def with_mf2py(pages: list[Page], trees: list[tuple[etree._Element, str, str]]) 
         if entry is not None:
             mention_from_entry(entry, page, source, base, target)
         else:
-            _mention_from_metadata(list(root.iter("base", "script", "meta")), base)
+            _mention_from_metadata(list(root.iter("script")), list(root.iter("meta")), base)
 
 
 def main() -> None:
@@ -40,9 +40,9 @@ def main() -> None:
     if not (corpus / "index.json").exists():
         print(f"{corpus} is not here (../shared is only in the team's checkouts); skipped.")
         return
-    pages = load_pages(corpus)
-    trees = [(parse_html(html), source, target) for html, source, target in pages]
-    megabytes = sum(len(html) for html, _, _ in pages) / 1e6
+    pages = load_corpus(corpus)
+    trees = [(parse_html(html), source, target) for html, source, target, _ in pages]
+    megabytes = sum(len(page[0]) for page in pages) / 1e6
     floor = best_of(REPEATS, lambda: lxml_alone(pages))
     rows = [("lxml HTMLParser alone (floor)", floor)]
     rows.append(("read_mention, own mf2 reading", best_of(REPEATS, lambda: own(trees))))

@@ -72,7 +72,6 @@ def bench_concurrent_pings() -> None:
         print(f"  one target                  {one:6.2f} s")
         print(f"  one after another (pingdjack) {sequential:6.2f} s")
         for concurrency in (None, 8, 25):
-            options = {} if concurrency is None else {"concurrency": concurrency}
             label = (
                 f"default (concurrency={DEFAULT_CONCURRENCY})"
                 if concurrency is None
@@ -80,7 +79,11 @@ def bench_concurrent_pings() -> None:
             )
             start = time.perf_counter()
             results = ping_external_urls(
-                source, html, "http://source.bench.test/", policy=POLICY, **options
+                source,
+                html,
+                "http://source.bench.test/",
+                policy=POLICY,
+                concurrency=concurrency or DEFAULT_CONCURRENCY,
             )
             took = time.perf_counter() - start
             ok = sum(r.ok for r in results)

@@ -29,7 +29,7 @@ def main(app: str) -> None:
         words = ["rqworker", queue, "--worker-class", SIMPLE_WORKER, "--job-class", job_class]
         execute_from_command_line(["django-admin", *words])
     else:
-        from rq.cli import main as rq
+        from rq.cli import main as rq  # type: ignore[attr-defined]  # not in its __all__
 
         url = os.environ["PINGCORE_LOAD_REDIS_URL"]
         rq(["worker", "--url", url, "--worker-class", SIMPLE_WORKER, queue])
