@@ -71,19 +71,17 @@ def bench_concurrent_pings() -> None:
         print(f"ping_external_urls, {TARGETS} targets answering after {DELAY * 1000:.0f} ms:")
         print(f"  one target                  {one:6.2f} s")
         print(f"  one after another (pingdjack) {sequential:6.2f} s")
-        for concurrency in (None, 8, 25):
-            label = (
-                f"default (concurrency={DEFAULT_CONCURRENCY})"
-                if concurrency is None
-                else f"concurrency={concurrency}"
-            )
+        for concurrency in (DEFAULT_CONCURRENCY, 8, 25):
+            label = f"concurrency={concurrency}"
+            if concurrency == DEFAULT_CONCURRENCY:
+                label = f"default ({label})"
             start = time.perf_counter()
             results = ping_external_urls(
                 source,
                 html,
                 "http://source.bench.test/",
                 policy=POLICY,
-                concurrency=concurrency or DEFAULT_CONCURRENCY,
+                concurrency=concurrency,
             )
             took = time.perf_counter() - start
             ok = sum(r.ok for r in results)

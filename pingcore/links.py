@@ -37,6 +37,7 @@ from .htmltree import (
     shows_nothing,
     tag_name,
 )
+from .pageindex import PageIndex
 from .urls import is_http_url, is_within, page_url, resolve_href
 
 __all__ = [
@@ -53,9 +54,12 @@ LINK_TAGS = ("a", "area")
 _NOT_COUNTED_TAGS = NOT_CONTENT_TAGS | {"del"}
 
 
-def base_url_of(root: etree._Element, url: str) -> str:
-    """The URL relative links resolve against: the first ``<base href>``, else ``url``."""
-    for base in root.iter("base"):
+def base_url_of(root: etree._Element, url: str, *, index: PageIndex | None = None) -> str:
+    """The URL relative links resolve against: the first ``<base href>``, else ``url``.
+
+    ``index`` is the tree's :class:`~pingcore.pageindex.PageIndex`, if one was made.
+    """
+    for base in root.iter("base") if index is None else index.of("base"):
         href = base.get("href")
         if href is not None:
             # As in browsers, a <base> that does not give an http(s) URL is ignored.

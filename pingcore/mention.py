@@ -19,7 +19,7 @@ from typing import Any
 import nh3
 from lxml import etree
 
-from .links import LINK_TAGS, LinkVerdicts, link_counts
+from .links import LINK_TAGS, LinkVerdicts, base_url_of, link_counts
 from .microformats import Item, ParsedPage, parse_microformats
 from .pageindex import PageIndex
 from .urls import is_http_url, page_url, resolve_href
@@ -139,21 +139,12 @@ def read_mention(
     """
     if index is None:
         index = PageIndex(root)
-    base = _base_url(index.of("base"), source_url)
+    base = base_url_of(root, source_url, index=index)
     page = parse_microformats(root, base, index=index)
     entry = _entry(page, root, base, target_url)
     if entry is not None:
         return mention_from_entry(entry, page, source_url, base, target_url)
     return _mention_from_metadata(index.of("script"), index.of("meta"), base)
-
-
-def _base_url(bases: Sequence[etree._Element], source_url: str) -> str:
-    # As pingcore.links.base_url_of: the first <base href>, when it gives an http(s) URL.
-    for element in bases:
-        href = element.get("href")
-        if href is not None:
-            return resolve_href(href, source_url) or source_url
-    return source_url
 
 
 def _walk_items(items: list[Item]) -> Iterator[tuple[Item, Item | None]]:

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..errors import SourceHasNoLink
-from ..links import LinkVerdicts, link_counts
+from ..links import LinkVerdicts, base_url_of, link_counts
 from ..pageindex import PageIndex
 from ..urls import normalize_url, resolve_href
 
@@ -155,14 +155,7 @@ def find_link(
     if index is None:
         index = PageIndex(root)
     # The first <base href> counts for all links, even those before it.
-    base = next(
-        (
-            resolve_href(href, source_url) or source_url
-            for element in index.of("base")
-            if (href := element.get("href")) is not None
-        ),
-        None,
-    )
+    base_url = base_url_of(root, source_url, index=index)
     candidates: list[tuple[etree._Element, str]] = []
     # Most pings name one spelling: its test called directly, without a loop.
     might_be = targets[0].might_be if len(targets) == 1 else None
@@ -172,7 +165,6 @@ def find_link(
             might_be(href) if might_be else any(target.might_be(href) for target in targets)
         ):
             candidates.append((element, href))
-    base_url = base or source_url
     seen_hidden = False
     verdicts = LinkVerdicts()
     reaches: dict[str, bool] = {}  # pages repeat hrefs ("#", "/") by the dozen
