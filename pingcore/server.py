@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+import anyio
+
 from . import xmlrpc
 from .errors import (
     DuplicatePing,
@@ -530,7 +532,10 @@ class PingbackServer(_ServerBase):
 class AsyncPingbackServer(_ServerBase):
     """The async twin of ``PingbackServer``: ``await server.handle(...)``.
 
-    Hooks may be plain functions or coroutines.
+    Hooks may be plain functions or coroutines; they run on the event loop, so a
+    plain hook that blocks (a database write) blocks it. What the server does
+    itself and could block on, reading the source page and the store's and the
+    rate limiter's I/O, runs in anyio's worker threads.
     """
 
     def __init__(
@@ -572,18 +577,20 @@ class AsyncPingbackServer(_ServerBase):
         try:
             request = self.parse_request(body, remote_addr, host)
             target = await self.atarget_of(request)
-            self.check_rate(request)
+            await _in_worker_thread(lambda: self.check_rate(request))
             await self.check_duplicate(request, target)
             fetched = await self.fetch_source(request)
-            record = build_record(fetched, request, target, "pingback")
+            record = await _in_worker_thread(
+                lambda: build_record(fetched, request, target, "pingback")
+            )
             await _aguarded("on_received", lambda: self.on_received(record))
-            self.keep(record)
+            await _in_worker_thread(lambda: self.keep(record))
         except Exception as exc:
             return self.answer(exc)
         return self.success(request)
 
     async def check_duplicate(self, request: PingRequest, target: Target) -> None:
-        if self.stored_duplicate(request, target):
+        if await _in_worker_thread(lambda: self.stored_duplicate(request, target)):
             raise DuplicatePing()
         if self.is_duplicate is None:
             return
@@ -593,6 +600,18 @@ class AsyncPingbackServer(_ServerBase):
 
     async def fetch_source(self, request: PingRequest) -> FetchResponse:
         return await afetch_source(self._fetcher, self.fetch_policy, request, self.source_max_bytes)
+
+
+async def _in_worker_thread(work: Callable[[], T]) -> T:
+    """``work()`` in one of anyio's worker threads, for the async servers.
+
+    Parsing a source page (a second for a hostile one) and a store's I/O (SQLite
+    waits up to 5 s on a locked file, Redis up to its socket timeout) would
+    otherwise stop the event loop, and every other request it serves, until done.
+    The stores and the rate limiter lock for themselves, as threaded WSGI servers
+    already need.
+    """
+    return await anyio.to_thread.run_sync(work)
 
 
 def _sync(value: T | Awaitable[T]) -> T:

@@ -39,6 +39,7 @@ from .server import (
     Target,
     _aguarded,
     _guarded,
+    _in_worker_thread,
     _ServerBase,
     _sync,
     afetch_source,
@@ -317,7 +318,12 @@ class WebmentionReceiver(_ReceiverBase):
 
 
 class AsyncWebmentionReceiver(_ReceiverBase):
-    """The async twin of ``WebmentionReceiver``; hooks may be coroutines."""
+    """The async twin of ``WebmentionReceiver``; hooks may be coroutines.
+
+    As in :class:`~pingcore.AsyncPingbackServer`, the hooks run on the event loop,
+    and reading the source page and the store's and the rate limiter's I/O run in
+    anyio's worker threads.
+    """
 
     def __init__(
         self,
@@ -365,7 +371,7 @@ class AsyncWebmentionReceiver(_ReceiverBase):
         try:
             request = self.parse_form(body, content_type, remote_addr, host)
             target = await self.atarget_of(request)
-            self.check_rate(request)
+            await _in_worker_thread(lambda: self.check_rate(request))
             if self.queue is not None:
                 queued = self.queue(request)
                 if inspect.isawaitable(queued):
@@ -380,17 +386,19 @@ class AsyncWebmentionReceiver(_ReceiverBase):
         fetched = await self.fetch_source(request)
         try:
             self.check_gone(fetched)
-            record = build_record(fetched, request, target, "webmention")
+            record = await _in_worker_thread(
+                lambda: build_record(fetched, request, target, "webmention")
+            )
         except (SourceGone, SourceHasNoLink):
-            if self.was_stored(request, target):
+            if await _in_worker_thread(lambda: self.was_stored(request, target)):
                 if self.on_deleted is not None:
                     hook = self.on_deleted
                     source = normalize_url(request.source_url)
                     await _aguarded("on_deleted", lambda: hook(source, target))
-                self.forget(request, target)
+                await _in_worker_thread(lambda: self.forget(request, target))
             raise
         await _aguarded("on_received", lambda: self.on_received(record))
-        self.keep(record)
+        await _in_worker_thread(lambda: self.keep(record))
 
     async def process(self, job: PingRequest) -> bool:
         """The async twin of ``WebmentionReceiver.process``."""

@@ -1,8 +1,10 @@
-"""Fixtures for the core tests: the anyio backend, the fetcher twins, a stand-in internet."""
+"""Fixtures for the core tests: the anyio backend, the fetcher twins, a stand-in internet,
+the threads a server reads pages in."""
 
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from ipaddress import ip_address
 from typing import Any
@@ -11,6 +13,7 @@ import anyio
 import httpcore
 import pytest
 
+import pingcore.server
 from pingcore.fetch import AsyncFetcher, Fetcher, FetchPolicy, FetchResponse
 
 
@@ -112,3 +115,17 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def reading_threads(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[int]]:
+    """The threads the servers read source pages in: the real reader, watched."""
+    threads: set[int] = set()
+    read = pingcore.server.parse_source
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        threads.add(threading.get_ident())
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(pingcore.server, "parse_source", watched)
+    yield threads

@@ -13,6 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WerkzeugResponse
+from worker_threads import ThreadNotingStore
 
 from pingcore import (
     AccessDenied,
@@ -309,6 +310,21 @@ async def test_the_async_server_registers_a_ping_with_async_hooks(
     assert received[0].author == "Bob Example"
     assert fault_of((await server.handle(b"junk")).body)[0] == -32700
     assert (await server.handle(b"", method="GET")).status == 405
+
+
+@pytest.mark.anyio
+async def test_the_async_server_reads_the_source_and_stores_off_the_event_loop(
+    local_policy: FetchPolicy, source: str, reading_threads: set[int]
+) -> None:
+    store = ThreadNotingStore()
+    server = AsyncPingbackServer(resolve, Inbox(), policy=local_policy, store=store)
+    answer = await server.handle(call(source, TARGET))
+    assert "registered" in rpc.parse_response(answer.body)
+    # Read on the loop, a page near the size cap would stop every other request for
+    # a tenth of a second or more; a store may wait seconds on a locked file.
+    loop_thread = threading.get_ident()
+    assert reading_threads and loop_thread not in reading_threads
+    assert store.threads and loop_thread not in store.threads
 
 
 # -- through a real HTTP hop, with Python's own XML-RPC client ---------------

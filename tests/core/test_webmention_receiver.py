@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pickle
+import threading
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pytest
 from pytest_httpserver import HTTPServer
+from worker_threads import ThreadNotingStore
 
 from pingcore import (
     AsyncWebmentionReceiver,
@@ -230,6 +232,20 @@ async def test_the_async_receiver_registers_and_deletes(
     gone = httpserver.url_for("/gone")
     assert (await receiver.handle(form(source=gone, target=TARGET))).status == 200
     assert recorder.received[0].source_url == source and recorder.deleted[0][0] == gone
+
+
+@pytest.mark.anyio
+async def test_the_async_receiver_reads_the_source_and_stores_off_the_event_loop(
+    recorder: Recorder, local_policy: FetchPolicy, source: str, reading_threads: set[int]
+) -> None:
+    store = ThreadNotingStore()
+    receiver = AsyncWebmentionReceiver(
+        resolve, recorder.on_received, policy=local_policy, store=store
+    )
+    assert (await receiver.handle(form(source=source, target=TARGET))).status == 200
+    loop_thread = threading.get_ident()
+    assert reading_threads and loop_thread not in reading_threads
+    assert store.threads and loop_thread not in store.threads
 
 
 @pytest.mark.anyio
