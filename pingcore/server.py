@@ -605,9 +605,10 @@ class AsyncPingbackServer(_ServerBase):
 async def _in_worker_thread(work: Callable[[], T]) -> T:
     """``work()`` in one of anyio's worker threads, for the async servers.
 
-    Parsing a source page (a second for a hostile one) and a store's I/O (SQLite
-    waits up to 5 s on a locked file, Redis up to its socket timeout) would
-    otherwise stop the event loop, and every other request it serves, until done.
+    Reading a source page (0.1 to 0.3 s for one near the 1 MB cap, more when it is
+    built to be slow) and a store's I/O (SQLite waits up to 5 s on a locked file,
+    Redis up to its socket timeout) would otherwise stop the event loop, and every
+    other request it serves, until done.
     The stores and the rate limiter lock for themselves, as threaded WSGI servers
     already need.
     """
