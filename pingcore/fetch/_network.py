@@ -6,12 +6,14 @@ socket operation to the request's deadline.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import math
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import anyio
@@ -70,11 +72,24 @@ class Deadline:
     def left(self) -> float:
         return self.at - time.monotonic()
 
-    def excuse(self, seconds: float) -> None:
-        """Push the deadline back by ``seconds`` the request spent on something not its own."""
-        self.at += seconds
+    @contextlib.contextmanager
+    def excused(self) -> Iterator[None]:
+        """The time the block takes, on something not the request's own, is added back.
+
+        The anyio scope is held open meanwhile: once it has fired, giving the time back
+        could not undo that.
+        """
+        started = time.monotonic()
+        held = None
         if self.scope is not None:
-            self.scope.deadline += seconds
+            held, self.scope.deadline = self.scope.deadline, math.inf
+        try:
+            yield
+        finally:
+            spent = time.monotonic() - started
+            self.at += spent
+            if self.scope is not None and held is not None:
+                self.scope.deadline = held + spent
 
 
 # The deadline of the request running in this thread (or task), read by the sync
@@ -84,17 +99,26 @@ DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
 )
 
 
+def _excused() -> contextlib.AbstractContextManager[None]:
+    """The running request's ``Deadline.excused()``; nothing outside a request."""
+    deadline = DEADLINE.get()
+    return deadline.excused() if deadline is not None else contextlib.nullcontext()
+
+
 def _before_connect(policy: FetchPolicy, host: str, addresses: Sequence[str]) -> None:
     """The policy's hook, its time not charged to the request's deadline."""
-    if policy.before_connect is None:
-        return
-    started = time.monotonic()
-    try:
-        policy.before_connect(host, addresses)
-    finally:
-        deadline = DEADLINE.get()
-        if deadline is not None:
-            deadline.excuse(time.monotonic() - started)
+    if policy.before_connect is not None:
+        with _excused():
+            policy.before_connect(host, addresses)
+
+
+async def _abefore_connect(policy: FetchPolicy, host: str, addresses: Sequence[str]) -> None:
+    """``_before_connect`` for the async backend: the hook in a worker thread, as it
+    may wait on a store (a locked SQLite file, a slow Redis) that would otherwise
+    stop the event loop."""
+    if policy.before_connect is not None:
+        with _excused():
+            await anyio.to_thread.run_sync(policy.before_connect, host, addresses)
 
 
 class _DeadlinePassed(httpcore.TimeoutException):
@@ -251,7 +275,7 @@ class AsyncPinnedBackend(httpcore.AsyncNetworkBackend):
                 raise _resolve_failure(host, exc) from exc
         addresses = _valid_addresses(host, answer)
         check_addresses(host, port, addresses, self._policy)
-        _before_connect(self._policy, host, addresses)
+        await _abefore_connect(self._policy, host, addresses)
         failures: list[Exception] = []
         for address in addresses:
             try:

@@ -866,6 +866,19 @@ def test_the_time_the_before_connect_hook_takes_is_not_charged_to_the_source(
     assert hook_calls == ["localhost"]
 
 
+@pytest.mark.anyio
+async def test_the_async_fetcher_runs_the_before_connect_hook_off_the_event_loop(
+    httpserver: HTTPServer,
+) -> None:
+    # The hook waits on the rate limit's store: on the loop, it would stop every task.
+    httpserver.expect_request("/").respond_with_data("prompt")
+    hook_threads: list[int] = []
+    policy = LOCAL.replace(before_connect=lambda *_: hook_threads.append(threading.get_ident()))
+    async with AsyncFetcher(policy) as fetcher:
+        assert (await fetcher.request("GET", httpserver.url_for("/"))).content == b"prompt"
+    assert hook_threads and threading.get_ident() not in hook_threads
+
+
 def test_a_slow_source_still_meets_the_deadline_after_a_slow_hook(
     fetch: Fetch, raw_server: Any
 ) -> None:
