@@ -79,17 +79,17 @@ class Deadline:
         The anyio scope is held open meanwhile: once it has fired, giving the time back
         could not undo that.
         """
+        scope = self.scope
         started = time.monotonic()
-        held = None
-        if self.scope is not None:
-            held, self.scope.deadline = self.scope.deadline, math.inf
+        if scope is not None:
+            held, scope.deadline = scope.deadline, math.inf
         try:
             yield
         finally:
             spent = time.monotonic() - started
             self.at += spent
-            if self.scope is not None and held is not None:
-                self.scope.deadline = held + spent
+            if scope is not None:
+                scope.deadline = held + spent
 
 
 # The deadline of the request running in this thread (or task), read by the sync
